@@ -1,0 +1,110 @@
+"""Compare two canonical definitions and name each change by a keyed path.
+
+The only module that imports deepdiff. Paths name entries by key, never by a list index that
+shifts when an entry is added: `containerDefinitions[app].environment[LOG_LEVEL]`. A plain list
+(a command line, sorted subnets) changes as a whole, at the list's own path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from deepdiff import DeepDiff
+
+from planner.normalize import Keyed
+
+
+class _Absent:
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One changed value. `before`/`after` are None when the value is absent on that side."""
+
+    path: str
+    before: Any
+    after: Any
+
+    @property
+    def kind(self) -> str:
+        if self.before is None:
+            return "add"
+        if self.after is None:
+            return "remove"
+        return "change"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "before": plain(self.before), "after": plain(self.after)}
+
+
+def plain(value: Any) -> Any:
+    """Keyed maps and tuples back to JSON-ready dicts and lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def _get(obj: Any, path: list[Any]) -> Any:
+    for step in path:
+        if isinstance(obj, dict) and step in obj:
+            obj = obj[step]
+        elif isinstance(obj, list) and isinstance(step, int) and step < len(obj):
+            obj = obj[step]
+        else:
+            return ABSENT
+    return obj
+
+
+def format_path(path: list[Any], before: Any, after: Any, prefix: str = "") -> str:
+    """`containerDefinitions[app].image`: keys of Keyed maps in brackets, fields after dots."""
+    out = prefix
+    node_b, node_a = before, after
+    for step in path:
+        container = node_b if isinstance(node_b, dict) else node_a
+        if isinstance(container, Keyed):
+            out += f"[{step}]"
+        else:
+            out += f".{step}" if out else str(step)
+        node_b = node_b.get(step, ABSENT) if isinstance(node_b, dict) else ABSENT
+        node_a = node_a.get(step, ABSENT) if isinstance(node_a, dict) else ABSENT
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[Change]:
+    """Changes from `before` (live) to `after` (desired), in a stable order."""
+    dd = DeepDiff(before, after, view="tree", ignore_order=False, verbose_level=2)
+    paths: dict[tuple[Any, ...], None] = {}
+    for report in dd.values():
+        for level in report:
+            raw = level.path(output_format="list")
+            # A list changes as a whole: cut the path at the first list index.
+            cut: list[Any] = []
+            for step in raw:
+                parent_b = _get(before, cut)
+                parent_a = _get(after, cut)
+                if isinstance(parent_b, list) or isinstance(parent_a, list):
+                    break
+                cut.append(step)
+            paths[tuple(cut)] = None
+    changes = []
+    for path in sorted(paths, key=lambda p: [str(s) for s in p]):
+        b = _get(before, list(path))
+        a = _get(after, list(path))
+        if b == a:
+            continue
+        changes.append(
+            Change(
+                path=format_path(list(path), before, after, prefix),
+                before=None if b is ABSENT else plain(b),
+                after=None if a is ABSENT else plain(a),
+            )
+        )
+    return changes

@@ -1,0 +1,20 @@
+"""`--format json`: the plan document of DESIGN.md without payloads, secret-looking values masked."""
+
+from __future__ import annotations
+
+import json
+
+from planner.plan import Plan, to_document
+from planner.render.mask import mask_value, patterns_for
+
+
+def render(plan: Plan) -> str:
+    doc = to_document(plan, include_payloads=False)
+    by_ref = {(s.ref.cluster, s.ref.service): s for s in plan.services}
+    for entry in doc["services"]:
+        patterns = patterns_for(by_ref[(entry["cluster"], entry["service"])].sensitive)
+        for action in entry["actions"]:
+            for change in action["changes"]:
+                change["before"] = mask_value(change["path"], change["before"], patterns)
+                change["after"] = mask_value(change["path"], change["after"], patterns)
+    return json.dumps(doc, indent=2, default=str) + "\n"

@@ -1,0 +1,66 @@
+"""Masking of secret-looking values in printed output (text, markdown, JSON). Plan files keep the
+real values: apply needs them.
+
+Many users keep secrets in plain `environment` values; an environment entry whose name matches
+one of the patterns (case-insensitive substring) is shown as `(sensitive)`. A change to such a
+value is still shown as a change.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from planner.diff import Change
+
+SENSITIVE = "(sensitive)"
+DEFAULT_PATTERNS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH")
+
+_ENV_ENTRY = re.compile(r"\.environment\[([^\]]+)\]$")
+
+
+def is_sensitive(name: str, patterns: Iterable[str]) -> bool:
+    upper = name.upper()
+    return any(p.upper() in upper for p in patterns)
+
+
+def _mask_tree(value: Any, patterns: tuple[str, ...], under_env: bool = False) -> Any:
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if under_env and is_sensitive(str(k), patterns) and not isinstance(v, (dict, list)):
+                out[k] = SENSITIVE
+            else:
+                out[k] = _mask_tree(v, patterns, under_env=(k == "environment" and isinstance(v, dict)))
+        return out
+    if isinstance(value, list):
+        # The raw API shape: [{"name": ..., "value": ...}] under "environment".
+        return [_mask_entry(v, patterns) if under_env else _mask_tree(v, patterns) for v in value]
+    return value
+
+
+def _mask_entry(entry: Any, patterns: tuple[str, ...]) -> Any:
+    if isinstance(entry, dict) and "name" in entry and "value" in entry and is_sensitive(str(entry["name"]), patterns):
+        return {**entry, "value": SENSITIVE}
+    return entry
+
+
+def mask_value(path: str, value: Any, patterns: tuple[str, ...]) -> Any:
+    if value is None:
+        return None
+    m = _ENV_ENTRY.search(path)
+    if m and is_sensitive(m.group(1), patterns):
+        return SENSITIVE
+    return _mask_tree(value, patterns, under_env=path.endswith(".environment") or path == "environment")
+
+
+def mask_change(change: Change, patterns: tuple[str, ...]) -> Change:
+    return Change(
+        path=change.path,
+        before=mask_value(change.path, change.before, patterns),
+        after=mask_value(change.path, change.after, patterns),
+    )
+
+
+def patterns_for(extra: Iterable[str]) -> tuple[str, ...]:
+    return DEFAULT_PATTERNS + tuple(extra)

@@ -1,0 +1,84 @@
+"""Terraform-like text: a header per service, `+ ~ -` markers, old -> new values,
+`(known after apply)` for values that exist only after apply, a summary line."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from planner.actions import KNOWN_AFTER_APPLY, MARKERS, Action
+from planner.diff import Change
+from planner.plan import Plan, ServicePlan, summary_line
+from planner.render.mask import SENSITIVE, mask_change, patterns_for
+
+_COLORS = {"+": "\033[32m", "~": "\033[33m", "-": "\033[31m", "!": "\033[31;1m", "bold": "\033[1m", "dim": "\033[2m"}
+_RESET = "\033[0m"
+
+
+def format_value(value: Any, indent: str = "") -> str:
+    if value == KNOWN_AFTER_APPLY or value == SENSITIVE:
+        return str(value)
+    text = json.dumps(value, sort_keys=True, default=str)
+    if isinstance(value, (dict, list)) and len(text) > 70:
+        pretty = json.dumps(value, sort_keys=True, indent=2, default=str)
+        return pretty.replace("\n", "\n" + indent)
+    return text
+
+
+class _Painter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def __call__(self, style: str, text: str) -> str:
+        if not self.color:
+            return text
+        return f"{_COLORS[style]}{text}{_RESET}"
+
+
+def render_change(change: Change, paint: _Painter, indent: str = "      ") -> str:
+    deeper = indent + "    "
+    if change.before is None:
+        return f"{indent}{paint('+', '+')} {change.path}: {format_value(change.after, deeper)}"
+    if change.after is None:
+        return f"{indent}{paint('-', '-')} {change.path}: {format_value(change.before, deeper)}"
+    return f"{indent}{paint('~', '~')} {change.path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
+
+
+def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) -> list[str]:
+    marker = MARKERS[action.type]
+    head = f"  {paint(marker, marker)} {paint('bold', action.type.value)}"
+    if action.note:
+        head += f" ({action.note})"
+    lines = [head]
+    for change in action.changes:
+        lines.append(render_change(mask_change(change, patterns), paint))
+    return lines
+
+
+def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
+    patterns = patterns_for(service.sensitive)
+    title = f"# {service.ref.service} (cluster {service.ref.cluster}, controller {service.controller.value})"
+    if not service.has_changes:
+        return [paint("dim", title + ": no changes")]
+    lines = [paint("bold", title)]
+    if service.source:
+        lines.append(paint("dim", f"  from {service.source}"))
+    for b in service.blocked:
+        lines.append(f"  {paint('!', '! blocked')} {b.path}: {format_value(b.before)} -> {format_value(b.after)}")
+        lines.append(f"      {b.reason}")
+    for action in service.actions:
+        lines.extend(_action_lines(action, patterns, paint))
+    return lines
+
+
+def render(plan: Plan, *, color: bool = False) -> str:
+    paint = _Painter(color)
+    lines: list[str] = []
+    if plan.has_changes:
+        lines.append("ecsplan will perform the following actions (+ create, ~ update in place, - remove):")
+        lines.append("")
+    for service in plan.services:
+        lines.extend(render_service(service, paint))
+        lines.append("")
+    lines.append(paint("bold", summary_line(plan)))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,53 @@
+"""ECS calls and mappers: API responses -> planner values."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import botocore.exceptions
+
+from planner.model import LiveService, LiveTaskDefinition
+from providers.session import Session, aws_errors
+
+
+def cluster_name(cluster: str) -> str:
+    """Accept a cluster as a name or an ARN (arn:aws:ecs:region:acct:cluster/NAME)."""
+    return cluster.rsplit("/", 1)[-1] if cluster.startswith("arn:") else cluster
+
+
+def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def describe_services(session: Session, cluster: str, names: list[str]) -> dict[str, LiveService]:
+    """ACTIVE services by name (DescribeServices takes 10 names a call). A DRAINING or INACTIVE
+    service is a deleted one: treated as missing."""
+    ecs = session.client("ecs")
+    found: dict[str, LiveService] = {}
+    for batch in chunks(names, 10):
+        with aws_errors(f"describing services {', '.join(batch)} in cluster {cluster}"):
+            # include=["TAGS"]: without it tags are silently absent (fabfuel/ecs-deploy#130).
+            resp = ecs.describe_services(cluster=cluster, services=batch, include=["TAGS"])
+        for svc in resp.get("services", []):
+            if svc.get("status") == "ACTIVE":
+                found[svc["serviceName"]] = LiveService(arn=svc["serviceArn"], description=svc)
+    return found
+
+
+def describe_task_definition(session: Session, name_or_arn: str) -> LiveTaskDefinition | None:
+    """A revision with its tags folded in; None when the family has no ACTIVE revision."""
+    ecs = session.client("ecs")
+    with aws_errors(f"describing task definition {name_or_arn}"):
+        try:
+            resp = ecs.describe_task_definition(taskDefinition=name_or_arn, include=["TAGS"])
+        except botocore.exceptions.ClientError as err:
+            # AWS answers a family without revisions with ClientException "Unable to describe
+            # task definition." : for us, "nothing registered yet".
+            if "Unable to describe task definition" in err.response.get("Error", {}).get("Message", ""):
+                return None
+            raise
+    td = dict(resp["taskDefinition"])
+    if resp.get("tags"):
+        td["tags"] = resp["tags"]
+    return LiveTaskDefinition(arn=td["taskDefinitionArn"], definition=td)

@@ -1,0 +1,85 @@
+"""Waiting for deployments: poll, print each change of state and each new service event, and
+decide success with planner.rollout (never the services_stable waiter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any, Callable
+
+from planner.errors import DeploymentFailed, WaitTimeout
+from planner.execute import Emit
+from planner.model import ServiceRef
+from planner.rollout import RolloutExpectation, RolloutState, describe_deployments, judge
+from providers.session import Session, aws_errors, poll_interval
+
+
+def format_duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds % 60 == 0 and seconds >= 60:
+        return f"{seconds // 60}m"
+    if seconds >= 60:
+        return f"{seconds // 60}m{seconds % 60}s"
+    return f"{seconds}s"
+
+
+class AwsWaiter:
+    DEFAULT_TIMEOUT = 600.0  # ecspresso's default: 10m
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        resume_hint: str = "ecsplan wait",
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.resume_hint = resume_hint
+        self.sleep = sleep
+        self.clock = clock
+
+    def _describe(self, ref: ServiceRef) -> dict[str, Any]:
+        with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
+            resp = self.session.client("ecs").describe_services(cluster=ref.cluster, services=[ref.service])
+        if not resp.get("services"):
+            raise DeploymentFailed(f"{ref}: the service disappeared while waiting")
+        return dict(resp["services"][0])
+
+    def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None:
+        timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
+        interval = poll_interval()
+        started = self.clock()
+        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+        seen_events: set[str] = set()
+        new_events: list[dict[str, Any]] = []
+        last_state = ""
+        what = f"deployment {expect.deployment_id}" if expect.deployment_id else "the service to be steady"
+        emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
+        while True:
+            service = self._describe(ref)
+            for event in sorted(service.get("events") or [], key=lambda e: e.get("createdAt") or since):
+                created = event.get("createdAt")
+                if event.get("id") in seen_events or (isinstance(created, dt.datetime) and created < since):
+                    continue
+                seen_events.add(event.get("id", ""))
+                new_events.append(event)
+                emit(f"{ref}: event: {event.get('message')}")
+            state = describe_deployments(service)
+            if state != last_state:
+                emit(f"{ref}: {state}")
+                last_state = state
+            verdict = judge(service, expect)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                events = "\n".join(f"  {e.get('message')}" for e in new_events[-8:])
+                tail = f"\nService events since the deployment started:\n{events}" if events else ""
+                raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; it may still be running "
+                    f"(now: {state}). Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
+                )
+            self.sleep(interval)
