@@ -1,0 +1,523 @@
+"""Read an ecspresso-compatible config file and the definition files it points to.
+
+The config file and both definition files are rendered as templates (``planner.template``) before
+they are parsed, as ecspresso does. Every error names the file and the line or key path, and says
+what to do; nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import yaml
+
+from planner import template
+from planner.errors import ConfigError
+
+__all__ = [
+    "CONFIG_NAMES",
+    "CodeDeployConfig",
+    "ServiceConfig",
+    "find_configs",
+    "load_config",
+    "parse_duration",
+]
+
+# Looked for in this order: an ecsplan config wins over an ecspresso one in the same folder.
+CONFIG_NAMES = (
+    "ecsplan.yml",
+    "ecsplan.yaml",
+    "ecsplan.json",
+    "ecspresso.yml",
+    "ecspresso.yaml",
+    "ecspresso.json",
+    "ecspresso.jsonnet",
+)
+# Folders never searched for configs: tool caches and dependencies, not projects.
+_SKIPPED_DIRS = frozenset({".venv", "node_modules"})
+
+# Top-level keys ecsplan reads; every other key (ecspresso has many) is kept in ignored_keys.
+_KNOWN_KEYS = (
+    "region",
+    "cluster",
+    "service",
+    "service_definition",
+    "task_definition",
+    "timeout",
+    "codedeploy",
+    "appspec",
+    "sensitive",
+)
+_CODEDEPLOY_KEYS = ("application_name", "deployment_group_name")
+# The lifecycle events an ECS AppSpec accepts (AWS AppSpec reference, "hooks for ECS").
+_HOOK_EVENTS = (
+    "BeforeInstall",
+    "AfterInstall",
+    "AfterAllowTestTraffic",
+    "BeforeAllowTraffic",
+    "AfterAllowTraffic",
+)
+
+
+@attrs.frozen(kw_only=True)
+class CodeDeployConfig:
+    """The CodeDeploy application / deployment group named in the config (None: discover it)."""
+
+    application_name: str | None
+    deployment_group_name: str | None
+
+
+@attrs.frozen(kw_only=True)
+class ServiceConfig:
+    """One config file, read and checked, with its definitions rendered and parsed."""
+
+    path: str
+    region: str | None
+    cluster: str
+    service: str | None
+    service_definition_path: str | None
+    task_definition_path: str
+    service_definition: dict[str, Any] | None
+    task_definition: dict[str, Any]
+    timeout_seconds: float | None
+    codedeploy: CodeDeployConfig | None
+    appspec: dict[str, Any] | None
+    sensitive: tuple[str, ...] = ()
+    ignored_keys: tuple[str, ...] = ()
+
+
+# --- the config file ------------------------------------------------------------------------
+
+
+def load_config(path: str | os.PathLike[str], *, environ: Mapping[str, str] | None = None) -> ServiceConfig:
+    """Read the config at ``path`` and the definitions it names; raise ConfigError on bad input."""
+    config_path = os.fspath(path)
+    if os.path.splitext(config_path)[1].lower() == ".jsonnet":
+        raise ConfigError(_jsonnet_message(config_path, what="the config"), file=config_path)
+    if not os.path.exists(config_path):
+        raise ConfigError("config file not found; pass the right path with -c", file=config_path)
+    data = _load_document(config_path, default_format="yaml", environ=environ)
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"the top level must be a mapping of keys (region:, cluster:, service:, ...), got {_kind(data)}",
+            file=config_path,
+        )
+
+    region = _optional_str(data, "region", config_path)
+    cluster = _optional_str(data, "cluster", config_path) or "default"  # ecspresso's default
+    service = _optional_str(data, "service", config_path)
+    service_def_ref = _optional_str(data, "service_definition", config_path)
+    task_def_ref = _optional_str(data, "task_definition", config_path)
+    if task_def_ref is None:
+        raise ConfigError(
+            "task_definition is required: the path of the task definition file (JSON or YAML), "
+            "relative to this file",
+            file=config_path,
+            where="task_definition",
+        )
+    if service_def_ref is not None and service is None:
+        raise ConfigError(
+            "service is required when service_definition is given: add `service: <name>`",
+            file=config_path,
+            where="service",
+        )
+
+    timeout_seconds: float | None = None
+    if data.get("timeout") is not None:
+        timeout_seconds = parse_duration(data["timeout"], file=config_path, where="timeout")
+        if timeout_seconds <= 0:
+            raise ConfigError("must be longer than zero, like 10m", file=config_path, where="timeout")
+
+    ignored = [str(key) for key in data if key not in _KNOWN_KEYS]
+    codedeploy = _codedeploy(data.get("codedeploy"), config_path)
+    appspec, ignored_in_appspec = _appspec(data.get("appspec"), config_path)
+    ignored.extend(ignored_in_appspec)
+    sensitive = _sensitive(data.get("sensitive"), config_path)
+
+    folder = os.path.dirname(config_path)
+    task_def_path = os.path.normpath(os.path.join(folder, task_def_ref))
+    task_definition = _task_definition(
+        _load_definition(task_def_path, task_def_ref, "task_definition", config_path, environ), task_def_path
+    )
+    service_def_path: str | None = None
+    service_definition: dict[str, Any] | None = None
+    if service_def_ref is not None:
+        service_def_path = os.path.normpath(os.path.join(folder, service_def_ref))
+        service_definition = _service_definition(
+            _load_definition(service_def_path, service_def_ref, "service_definition", config_path, environ),
+            service_def_path,
+        )
+
+    return ServiceConfig(
+        path=config_path,
+        region=region,
+        cluster=cluster,
+        service=service,
+        service_definition_path=service_def_path,
+        task_definition_path=task_def_path,
+        service_definition=service_definition,
+        task_definition=task_definition,
+        timeout_seconds=timeout_seconds,
+        codedeploy=codedeploy,
+        appspec=appspec,
+        sensitive=sensitive,
+        ignored_keys=tuple(ignored),
+    )
+
+
+def _optional_str(data: Mapping[Any, Any], key: str, file: str, parent: str = "") -> str | None:
+    """A string value; absent, null and "" are None (an empty `{{ env "X" }}` means "not set")."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"must be a string, got {_kind(value)} {value!r}; quote it if it is meant as text",
+            file=file,
+            where=f"{parent}{key}",
+        )
+    return value or None
+
+
+def _codedeploy(value: Any, file: str) -> CodeDeployConfig | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigError(
+            f"must be a mapping with application_name and deployment_group_name, got {_kind(value)}",
+            file=file,
+            where="codedeploy",
+        )
+    for key in value:
+        if key not in _CODEDEPLOY_KEYS:
+            raise ConfigError(
+                f"unknown key; codedeploy takes {' and '.join(_CODEDEPLOY_KEYS)}",
+                file=file,
+                where=f"codedeploy.{key}",
+            )
+    names = {key: _optional_str(value, key, file, "codedeploy.") for key in _CODEDEPLOY_KEYS}
+    if not any(names.values()):
+        return None  # nothing named: discover the application and group, as when absent
+    return CodeDeployConfig(
+        application_name=names["application_name"],
+        deployment_group_name=names["deployment_group_name"],
+    )
+
+
+def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """(appspec with only Hooks, ignored key paths). Like ecspresso, only Hooks is taken from the
+    config; Resources are always built from the service and the new task definition."""
+    if value is None:
+        return None, []
+    if not isinstance(value, dict):
+        raise ConfigError(f"must be a mapping (with Hooks:), got {_kind(value)}", file=file, where="appspec")
+    ignored = []
+    for key in value:
+        if key == "Hooks":
+            continue
+        if str(key).lower() == "hooks":
+            # A silently dropped hook would deploy without the check the user asked for.
+            raise ConfigError("the key is spelled Hooks (capital H)", file=file, where=f"appspec.{key}")
+        ignored.append(f"appspec.{key}")
+    hooks = value.get("Hooks")
+    if hooks is None:
+        return None, ignored
+    if not isinstance(hooks, list):
+        raise ConfigError(
+            f"must be a list like [{{BeforeInstall: FunctionName}}], got {_kind(hooks)}",
+            file=file,
+            where="appspec.Hooks",
+        )
+    for index, hook in enumerate(hooks):
+        where = f"appspec.Hooks[{index}]"
+        if not isinstance(hook, dict) or not hook:
+            raise ConfigError(
+                f"must be a mapping of a lifecycle event to a Lambda function name, got {_kind(hook)}",
+                file=file,
+                where=where,
+            )
+        for event, function in hook.items():
+            if event not in _HOOK_EVENTS:
+                raise ConfigError(
+                    f"unknown lifecycle event {event!r}; ECS deployments accept {', '.join(_HOOK_EVENTS)}",
+                    file=file,
+                    where=where,
+                )
+            if not isinstance(function, str) or not function:
+                raise ConfigError(
+                    f"must be a Lambda function name (a string), got {_kind(function)}",
+                    file=file,
+                    where=f"{where}.{event}",
+                )
+    return {"Hooks": hooks}, ignored
+
+
+def _sensitive(value: Any, file: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"must be a list of name patterns (e.g. [\"*_TOKEN\"]), got {_kind(value)}",
+            file=file,
+            where="sensitive",
+        )
+    for index, pattern in enumerate(value):
+        if not isinstance(pattern, str) or not pattern:
+            raise ConfigError(
+                f"must be a non-empty string, got {_kind(pattern)} {pattern!r}",
+                file=file,
+                where=f"sensitive[{index}]",
+            )
+    return tuple(value)
+
+
+# --- definition files -----------------------------------------------------------------------
+
+
+def _load_definition(
+    path: str, ref: str, key: str, config_path: str, environ: Mapping[str, str] | None
+) -> Any:
+    if os.path.splitext(path)[1].lower() == ".jsonnet":
+        raise ConfigError(_jsonnet_message(ref, what=key), file=config_path, where=key)
+    if not os.path.exists(path):
+        raise ConfigError(
+            f"points to {ref}, which does not exist (looked for {path}; paths are relative to the "
+            "config file's folder)",
+            file=config_path,
+            where=key,
+        )
+    if os.path.isdir(path):
+        raise ConfigError(f"points to {ref}, which is a folder, not a file", file=config_path, where=key)
+    # Definitions without .yml/.yaml are JSON: that is what ecspresso and `aws ecs describe-*` write.
+    return _load_document(path, default_format="json", environ=environ)
+
+
+def _task_definition(doc: Any, file: str) -> dict[str, Any]:
+    prefix = ""
+    if isinstance(doc, dict) and "taskDefinition" in doc:
+        # The shape `aws ecs describe-task-definition --include TAGS` prints.
+        inner = doc["taskDefinition"]
+        if not isinstance(inner, dict):
+            raise ConfigError(
+                f"must be a mapping (the task definition), got {_kind(inner)}", file=file, where="taskDefinition"
+            )
+        extra = [str(key) for key in doc if key not in ("taskDefinition", "tags")]
+        if extra:
+            raise ConfigError(
+                f"a wrapped task definition may only have tags beside taskDefinition; found {', '.join(extra)}",
+                file=file,
+            )
+        if "tags" in doc:
+            if "tags" in inner:
+                raise ConfigError(
+                    "tags are given both beside and inside taskDefinition; keep one", file=file, where="tags"
+                )
+            inner = {**inner, "tags": doc["tags"]}
+        doc = inner
+        prefix = "taskDefinition."
+    if not isinstance(doc, dict):
+        raise ConfigError(
+            f"a task definition must be a mapping (a JSON object) at the top level, got {_kind(doc)}", file=file
+        )
+    family = doc.get("family")
+    if not isinstance(family, str) or not family:
+        raise ConfigError(
+            "is required: the task definition family (a non-empty string)"
+            if family is None
+            else f"must be a non-empty string, got {_kind(family)} {family!r}",
+            file=file,
+            where=f"{prefix}family",
+        )
+    containers = doc.get("containerDefinitions")
+    where = f"{prefix}containerDefinitions"
+    if containers is None:
+        raise ConfigError("is required: a list of container definitions", file=file, where=where)
+    if not isinstance(containers, list) or not containers:
+        raise ConfigError(
+            f"must be a non-empty list of container definitions, got {_kind(containers)}", file=file, where=where
+        )
+    seen: set[str] = set()
+    for index, container in enumerate(containers):
+        if not isinstance(container, dict):
+            raise ConfigError(f"must be a mapping, got {_kind(container)}", file=file, where=f"{where}[{index}]")
+        name = container.get("name")
+        # Changes are reported by container name (containerDefinitions[app].image), so names must
+        # exist and be unique, as ECS itself requires.
+        if not isinstance(name, str) or not name:
+            raise ConfigError(
+                "every container needs a name (a non-empty string)", file=file, where=f"{where}[{index}].name"
+            )
+        if name in seen:
+            raise ConfigError(f"container name {name!r} is used twice", file=file, where=f"{where}[{index}].name")
+        seen.add(name)
+    return doc
+
+
+def _service_definition(doc: Any, file: str) -> dict[str, Any]:
+    if isinstance(doc, dict) and list(doc) == ["service"] and isinstance(doc["service"], dict):
+        doc = doc["service"]
+    if not isinstance(doc, dict):
+        raise ConfigError(
+            f"a service definition must be a mapping (a JSON object) at the top level, got {_kind(doc)}",
+            file=file,
+        )
+    return doc
+
+
+# --- reading, rendering, parsing --------------------------------------------------------------
+
+
+def _load_document(path: str, *, default_format: str, environ: Mapping[str, str] | None) -> Any:
+    extension = os.path.splitext(path)[1].lower()
+    if extension == ".json":
+        fmt = "json"
+    elif extension in (".yml", ".yaml"):
+        fmt = "yaml"
+    else:
+        fmt = default_format
+    try:
+        # utf-8-sig: editors on Windows add a BOM, which json.loads would reject.
+        with open(path, encoding="utf-8-sig") as handle:
+            raw = handle.read()
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"is not UTF-8 text (byte {err.start})", file=path) from err
+    except OSError as err:
+        raise ConfigError(f"cannot be read: {err.strerror}", file=path) from err
+    # Parse errors give positions in the rendered text; they match the file unless a variable's
+    # value spans lines, which ids and image tags do not.
+    text = template.render(raw, source=path, environ=environ)
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"invalid JSON: {err.msg}", file=path, where=f"line {err.lineno}:{err.colno}") from err
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "cannot be parsed"
+        where = f"line {mark.line + 1}:{mark.column + 1}" if mark is not None else None
+        raise ConfigError(f"invalid YAML: {problem}", file=path, where=where) from err
+    except yaml.YAMLError as err:
+        raise ConfigError(f"invalid YAML: {err}", file=path) from err
+
+
+def _jsonnet_message(name: str, *, what: str) -> str:
+    base = os.path.splitext(os.path.basename(name))[0]
+    return (
+        f"{name} is jsonnet, which ecsplan does not support yet; convert it to JSON or YAML "
+        f"(e.g. `jsonnet {name} > {base}.json`) and point {what} at the result"
+    )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (empty)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+# --- durations ------------------------------------------------------------------------------
+
+# Go's time.ParseDuration units.
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_PLAIN_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_duration(text: str | int | float, *, file: str | None = None, where: str | None = None) -> float:
+    """Seconds in a Go-style duration ("10m", "1h30m", "90s") or a plain number of seconds."""
+
+    def bad(why: str) -> ConfigError:
+        return ConfigError(
+            f"{text!r} is not a duration ({why}); use seconds (300) or units like 90s, 10m, 1h30m",
+            file=file,
+            where=where,
+        )
+
+    # bool is an int in Python; `timeout: yes` is a mistake, not one second.
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise bad(f"got {_kind(text)}")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text) or text < 0:
+            raise bad("it must be zero or more")
+        return float(text)
+    value = text.strip()
+    if not value:
+        raise bad("it is empty")
+    if _PLAIN_SECONDS.fullmatch(value):
+        return float(value)
+    total = 0.0
+    pos = 0
+    while pos < len(value):
+        match = _DURATION_PART.match(value, pos)
+        if match is None:
+            raise bad(f"cannot read {value[pos:]!r}")
+        total += float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        pos = match.end()
+    return total
+
+
+# --- finding config files -------------------------------------------------------------------
+
+
+def find_configs(args: Sequence[str], *, cwd: str | os.PathLike[str] = ".") -> list[str]:
+    """The config files the -c arguments name (files, or folders searched recursively)."""
+    base = os.fspath(cwd)
+    if not args:
+        for name in CONFIG_NAMES:
+            candidate = os.path.normpath(os.path.join(base, name))
+            if os.path.isfile(candidate):
+                return [candidate]
+        raise ConfigError(
+            f"no config file found in {os.path.abspath(base)} (looked for {', '.join(CONFIG_NAMES)}); "
+            "pass one with -c FILE or -c FOLDER"
+        )
+    found: list[str] = []
+    seen: set[str] = set()
+    for arg in args:
+        path = os.path.normpath(os.path.join(base, arg))
+        if os.path.isfile(path):
+            paths = [path]
+        elif os.path.isdir(path):
+            paths = _configs_below(path)
+            if not paths:
+                raise ConfigError(
+                    f"no config files below this folder (looked for {', '.join(CONFIG_NAMES)})", where=f"-c {arg}"
+                )
+        else:
+            raise ConfigError("no such file or folder", where=f"-c {arg}")
+        for item in paths:
+            key = os.path.realpath(item)
+            if key not in seen:
+                seen.add(key)
+                found.append(item)
+    return found
+
+
+def _configs_below(folder: str) -> list[str]:
+    found: list[tuple[tuple[str, ...], str]] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS]
+        for name in files:
+            if name in CONFIG_NAMES:
+                path = os.path.join(root, name)
+                found.append((tuple(os.path.relpath(path, folder).split(os.sep)), path))
+    # Sorted by path components so a folder's own config sorts among its subfolders by name,
+    # independent of the file system's listing order.
+    return [path for _, path in sorted(found)]
