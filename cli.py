@@ -1,0 +1,244 @@
+"""ecsplan command line: argument parsing and exit codes only.
+
+Exit codes (DESIGN.md): 0 success / no changes, 1 error (usage errors too: argparse's 2 would
+read as "changes present"), 2 changes present with --detailed-exitcode, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from typing import Sequence
+
+EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"ecsplan: error: {message}\n")
+
+
+def _duration(text: str) -> float:
+    from planner.config import parse_duration
+    from planner.errors import ConfigError
+
+    try:
+        return parse_duration(text)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration like 10m, 90s or 1h30m") from err
+
+
+def _rollback_events(text: str) -> list[str]:
+    events = [e.strip() for e in text.split(",") if e.strip()]
+    bad = [e for e in events if e not in ROLLBACK_EVENTS]
+    if bad or not events:
+        raise argparse.ArgumentTypeError(f"unknown rollback event(s) {', '.join(bad) or text!r}; valid: {', '.join(ROLLBACK_EVENTS)}")
+    return events
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from providers.commands import tool_version
+
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("AWS")
+    g.add_argument("--region", help="AWS region (default: the config's region, then AWS_REGION)")
+    g.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
+    g.add_argument("--endpoint-url", help="send API calls here (default: AWS_ENDPOINT_URL), e.g. a local moto server")
+    common.add_argument("--no-color", action="store_true", help="no ANSI colour (NO_COLOR is honoured too)")
+
+    configs = argparse.ArgumentParser(add_help=False)
+    configs.add_argument(
+        "-c",
+        "--config",
+        action="append",
+        default=[],
+        metavar="CONFIG",
+        help="config file, or a folder to take every ecsplan/ecspresso config below it; repeatable "
+        "(default: ecsplan.yml, else ecspresso.yml, in the current folder)",
+    )
+
+    parser = _Parser(
+        prog="ecsplan",
+        description="Plan and apply Amazon ECS deployments from the service and task definitions in your repository.",
+        epilog="Start with `ecsplan demo`: the whole loop on an embedded sandbox, no AWS account needed.",
+    )
+    parser.add_argument("--version", action="version", version=f"ecsplan {tool_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("plan", parents=[common, configs], help="compare the definitions with live ECS and print the plan",
+                       description="Read the config(s), compare with what runs in ECS, and print the ordered plan. Changes nothing.")
+    p.add_argument("--out", metavar="FILE", help="save the plan (mode 0600) for `ecsplan apply FILE`")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--detailed-exitcode", action="store_true", help="exit 0 when there are no changes, 2 when there are, 1 on error")
+
+    a = sub.add_parser("apply", parents=[common, configs], help="carry out a plan and wait until the deployment succeeded",
+                       description="Apply a saved plan (no prompt), or plan now and ask before applying. Waits until each "
+                       "deployment really succeeded (the new deployment PRIMARY and COMPLETED), or says why not.")
+    a.add_argument("planfile", nargs="?", help="a plan saved with `ecsplan plan --out FILE`")
+    a.add_argument("--auto-approve", action="store_true", help="do not ask before applying")
+    a.add_argument("--no-wait", action="store_true", help="return once the changes are sent; follow later with `ecsplan wait`")
+    a.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m (default: the config's timeout, else 10m)")
+
+    w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
+                       description="Follow the deployment in progress of each service until it succeeds or fails.")
+    w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+
+    r = sub.add_parser("render", parents=[common, configs], help="print the rendered desired definitions",
+                       description="Print the task or service definition as ecsplan reads it (templates rendered).")
+    r.add_argument("what", choices=("taskdef", "servicedef"))
+    r.add_argument("--format", choices=("json", "yaml"), default="json")
+
+    sub.add_parser("demo", parents=[common], help="the whole loop on an embedded sandbox, no AWS account needed",
+                   description="Seed an in-process sandbox (moto plus real-ECS behaviours) with a service, then plan, "
+                   "apply and re-plan a new image, and show how a failing rollout is caught.")
+    return parser
+
+
+def _color(args: argparse.Namespace, stream: object) -> bool:
+    if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def _progress(line: str) -> None:
+    print(f"{dt.datetime.now().strftime('%H:%M:%S')} {line}", flush=True)
+
+
+def _context(args: argparse.Namespace, desired: Sequence[object] = ()):  # type: ignore[no-untyped-def]
+    from providers.commands import Context, region_for
+    from providers.session import AwsSettings
+
+    region = region_for(desired, args.region)  # type: ignore[arg-type]
+    settings = AwsSettings(region=region, profile=args.profile, endpoint_url=args.endpoint_url)
+    return Context(settings=settings, out=sys.stdout, progress=_progress)
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    flags = "".join(f" -c {c}" for c in getattr(args, "config", []) or [])
+    return f"ecsplan wait{flags}"
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    desired = commands.load_desired(args.config)
+    ctx = _context(args, desired)
+    plan = commands.make_plan(ctx, desired)
+    sys.stdout.write(commands.render_plan(plan, args.format, color=_color(args, sys.stdout)))
+    if args.out:
+        commands.save_plan(plan, args.out)
+        print(f"Saved the plan to {args.out}. Apply exactly this plan with: ecsplan apply {args.out}", file=sys.stderr)
+    if plan.blocked:
+        return EXIT_ERROR if args.detailed_exitcode else EXIT_OK
+    if args.detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    from planner.errors import UsageError
+    from providers import commands
+
+    if args.planfile and args.config:
+        raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
+    if args.planfile:
+        plan = commands.load_plan(args.planfile)
+        ctx = _context(args)
+        if args.region is None and plan.region:
+            ctx = _context(argparse.Namespace(**{**vars(args), "region": plan.region}))
+    else:
+        desired = commands.load_desired(args.config)
+        ctx = _context(args, desired)
+        plan = commands.make_plan(ctx, desired)
+        sys.stdout.write(commands.render_plan(plan, "text", color=_color(args, sys.stdout)))
+        if not plan.has_changes:
+            return EXIT_OK
+        if plan.blocked:
+            print("ecsplan: error: the plan has changes that cannot be made in place; nothing was applied", file=sys.stderr)
+            return EXIT_ERROR
+        if not args.auto_approve:
+            sys.stdout.write("\nApply this plan? Only 'y' or 'yes' applies. [y/N] ")
+            sys.stdout.flush()
+            try:
+                answer = sys.stdin.readline().strip().lower()
+            except (OSError, ValueError):
+                answer = ""
+            if answer not in ("y", "yes"):
+                print("\nApply cancelled; nothing was changed.", file=sys.stderr)
+                return EXIT_ERROR
+    if not plan.has_changes:
+        print("No changes in the plan; nothing to apply.")
+        return EXIT_OK
+    report = commands.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
+    if report.error is not None:
+        print(f"ecsplan: error: {report.error}", file=sys.stderr)
+        for line in commands.report_lines(report):
+            print(line, file=sys.stderr)
+        return EXIT_ERROR
+    if args.no_wait:
+        print(f"Apply complete (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
+    else:
+        print("Apply complete: every deployment succeeded.")
+    return EXIT_OK
+
+
+def cmd_wait(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    desired = commands.load_desired(args.config)
+    ctx = _context(args, desired)
+    commands.run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args))
+    print("Every deployment succeeded.")
+    return EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    desired = commands.load_desired(args.config)
+    docs = [commands.describe_for_render(d, args.what) for d in desired]
+    doc = docs[0] if len(docs) == 1 else docs
+    if args.format == "yaml":
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(doc, sort_keys=False))
+    else:
+        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from providers import demo
+
+    return demo.run(color=_color(args, sys.stdout))
+
+
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "render": cmd_render, "demo": cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    from planner.errors import EcsplanError
+
+    try:
+        return COMMANDS[args.command](args)
+    except EcsplanError as err:
+        print(f"ecsplan: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("\necsplan: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""What each command does, between cli.py (arguments, exit codes) and the planner/providers.
+
+Lives in providers/ because it makes the AWS session; all decisions stay in planner/.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable, Mapping, Sequence, TextIO
+
+import attrs
+
+from planner import build, config, plan as plan_mod
+from planner.errors import ConfigError, EcsplanError, UsageError
+from planner.execute import ApplyReport, apply_plan
+from planner.model import Controller, DesiredService, ServiceRef
+from planner.plan import Plan
+from planner.rollout import RolloutExpectation
+from providers.applier import AwsApplier
+from providers.ecs import cluster_name
+from providers.reader import AwsReader
+from providers.session import AwsSettings, Session
+from providers.wait import AwsWaiter
+
+
+def tool_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("ecsplan")
+    except Exception:  # not installed (running from a checkout)
+        return "0.0.0+unknown"
+
+
+def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
+    if not cfg.service:
+        raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
+    if cfg.service_definition is None:
+        raise ConfigError("no `service_definition:` given; ecsplan plans services", file=cfg.path, where="service_definition")
+    cd = cfg.codedeploy
+    return DesiredService(
+        ref=ServiceRef(cluster=cluster_name(cfg.cluster), service=cfg.service),
+        source=cfg.path,
+        region=cfg.region,
+        task_definition=cfg.task_definition,
+        service_definition=cfg.service_definition,
+        timeout_seconds=cfg.timeout_seconds,
+        codedeploy_application=cd.application_name if cd else None,
+        codedeploy_group=cd.deployment_group_name if cd else None,
+        appspec=cfg.appspec,
+        sensitive=cfg.sensitive,
+    )
+
+
+def load_desired(config_args: Sequence[str], *, cwd: str = ".", environ: Mapping[str, str] | None = None) -> list[DesiredService]:
+    paths = config.find_configs(list(config_args), cwd=cwd)
+    desired = [desired_from_config(config.load_config(p, environ=environ)) for p in paths]
+    seen: dict[ServiceRef, str] = {}
+    for d in desired:
+        if d.ref in seen:
+            raise ConfigError(f"service {d.ref} is also defined by {seen[d.ref]}; each service may be planned once", file=d.source)
+        seen[d.ref] = d.source
+    return desired
+
+
+def region_for(desired: Sequence[DesiredService], cli_region: str | None) -> str | None:
+    if cli_region:
+        return cli_region
+    regions = sorted({d.region for d in desired if d.region})
+    if len(regions) > 1:
+        raise UsageError(f"the configs name several regions ({', '.join(regions)}); plan them separately or pass --region")
+    return regions[0] if regions else None
+
+
+@attrs.define
+class Context:
+    """One run: the AWS session and where output goes."""
+
+    settings: AwsSettings
+    out: TextIO = sys.stdout
+    progress: Callable[[str], None] = print
+    _session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.settings)
+        return self._session
+
+
+def make_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
+    """Read the live state of every service (read-only) and build the plan."""
+    session = ctx.session
+    reader = AwsReader(session)
+    live = reader.read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    region, account = session.identity()
+    return build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+
+
+def run_apply(ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str) -> ApplyReport:
+    session = ctx.session
+    waiter = AwsWaiter(session, resume_hint=resume_hint) if wait else None
+    return apply_plan(plan, reader=AwsReader(session), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
+
+
+def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float | None, resume_hint: str) -> None:
+    """Follow the deployment in progress of each service until it ends."""
+    session = ctx.session
+    waiter = AwsWaiter(session, resume_hint=resume_hint)
+    live = AwsReader(session).read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    for d in desired:
+        state = live[d.ref]
+        if state.service is None:
+            raise EcsplanError(f"{d.ref}: the service does not exist; nothing to wait for")
+        if state.service.controller is not Controller.ECS:
+            raise EcsplanError(f"{d.ref}: waiting for {state.service.controller.value} deployments is not supported yet")
+        primary = next((x for x in state.service.description.get("deployments") or [] if x.get("status") == "PRIMARY"), None)
+        expect = RolloutExpectation(
+            deployment_id=primary.get("id") if primary else None,
+            task_definition_arn=primary.get("taskDefinition") if primary else None,
+        )
+        waiter.wait_rolling(d.ref, expect, timeout if timeout is not None else d.timeout_seconds, ctx.progress)
+
+
+def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
+    if fmt == "json":
+        from planner.render import json as render_json
+
+        return render_json.render(plan)
+    from planner.render import text as render_text
+
+    return render_text.render(plan, color=color)
+
+
+def report_lines(report: ApplyReport) -> list[str]:
+    """What was done and what was not: shown whenever apply stops early."""
+    lines = []
+    if report.done:
+        lines.append("Done:")
+        lines.extend(f"  {ref}: {t.value}: {detail}" for ref, t, detail in report.done)
+    if report.not_done:
+        lines.append("Not done:")
+        lines.extend(f"  {ref}: {t.value}" for ref, t in report.not_done)
+    return lines
+
+
+def save_plan(plan: Plan, path: str) -> None:
+    plan_mod.save(plan, path)
+
+
+def load_plan(path: str) -> Plan:
+    return plan_mod.load(path)
+
+
+def describe_for_render(desired: DesiredService, what: str) -> dict[str, Any]:
+    if what == "taskdef":
+        return build.register_payload(desired.task_definition)
+    if what == "servicedef":
+        return dict(desired.service_definition)
+    raise UsageError(f"ecsplan render {what}: not supported yet")
