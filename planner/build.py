@@ -106,7 +106,11 @@ def build_service_plan(desired: DesiredService, live: LiveState) -> ServicePlan:
                 type=ActionType.REGISTER_TASK_DEFINITION,
                 changes=tuple(td_changes),
                 payload={"taskDefinition": register_payload(desired.task_definition)},
-                note=f"new revision of {desired.task_definition.get('family')} (revision {KNOWN_AFTER_APPLY})",
+                note=(
+                    f"new revision of {desired.task_definition.get('family')} {KNOWN_AFTER_APPLY}"
+                    if live.task_definition is not None
+                    else f"first revision of family {desired.task_definition.get('family')}"
+                ),
             )
         )
     current_td_arn = live.task_definition.arn if live.task_definition else None

@@ -94,8 +94,18 @@ def diff(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> lis
                     break
                 cut.append(step)
             paths[tuple(cut)] = None
+    # deepdiff reports a dict that was empty on one side at the dict itself: name each key.
+    expanded: dict[tuple[Any, ...], None] = {}
+    todo = list(paths)
+    while todo:
+        path = todo.pop()
+        b, a = _get(before, list(path)), _get(after, list(path))
+        if isinstance(b, dict) and isinstance(a, dict):
+            todo.extend(path + (k,) for k in set(b) | set(a) if b.get(k, ABSENT) != a.get(k, ABSENT))
+        else:
+            expanded[path] = None
     changes = []
-    for path in sorted(paths, key=lambda p: [str(s) for s in p]):
+    for path in sorted(expanded, key=lambda p: [str(s) for s in p]):
         b = _get(before, list(path))
         a = _get(after, list(path))
         if b == a:

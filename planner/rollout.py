@@ -76,7 +76,7 @@ def judge(service: dict[str, Any], expect: RolloutExpectation) -> Verdict:
             message=f"deployment {expect.deployment_id} is gone and the service now runs {now}: it was rolled back or replaced",
         )
     if ours.get("rolloutState") == "FAILED":
-        reason = ours.get("rolloutStateReason") or "no reason given"
+        reason = (ours.get("rolloutStateReason") or "no reason given").rstrip(".")
         rolled_back = primary is not None and primary.get("id") != ours.get("id")
         tail = f"; ECS rolled back to {short_td(primary.get('taskDefinition'))} (deployment {primary.get('id')})" if rolled_back and primary else ""
         return Verdict(state=RolloutState.FAILED, message=f"deployment {ours.get('id')} failed: {reason}{tail}")

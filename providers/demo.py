@@ -65,6 +65,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
             ctx = commands.Context(settings=AwsSettings(region=REGION), progress=progress)
             heading("ecsplan demo: an in-process sandbox (moto + real-ECS rollout behaviour); no AWS account, no network.")
             net = _seed_network(ctx)
+            out("Seeding: `ecsplan apply` of the demo service on nginx:1.25 ...")
             with _env(**net, IMAGE_TAG="1.25"):
                 seed = commands.make_plan(ctx, commands.load_desired([config]))
                 report = commands.run_apply(ctx, seed, wait=True, timeout=None, resume_hint="ecsplan wait")

@@ -50,7 +50,7 @@ class AwsWaiter:
         timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
         interval = poll_interval()
         started = self.clock()
-        since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+        since: dt.datetime | None = None
         seen_events: set[str] = set()
         new_events: list[dict[str, Any]] = []
         last_state = ""
@@ -58,7 +58,10 @@ class AwsWaiter:
         emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
         while True:
             service = self._describe(ref)
-            for event in sorted(service.get("events") or [], key=lambda e: e.get("createdAt") or since):
+            if since is None:
+                since = _events_since(service, expect)
+            # ECS lists events newest first; print them oldest first.
+            for event in reversed(service.get("events") or []):
                 created = event.get("createdAt")
                 if event.get("id") in seen_events or (isinstance(created, dt.datetime) and created < since):
                     continue
@@ -83,3 +86,13 @@ class AwsWaiter:
                     f"(now: {state}). Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
                 )
             self.sleep(interval)
+
+
+def _events_since(service: dict[str, Any], expect: RolloutExpectation) -> dt.datetime:
+    """Events that belong to this wait: those since our deployment was created (earlier ones are
+    history), or since now when no deployment was started."""
+    ours = next((d for d in service.get("deployments") or [] if d.get("id") == expect.deployment_id), None)
+    created = (ours or {}).get("createdAt")
+    if isinstance(created, dt.datetime):
+        return created
+    return dt.datetime.now(dt.timezone.utc)

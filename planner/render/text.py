@@ -48,7 +48,7 @@ def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) ->
     marker = MARKERS[action.type]
     head = f"  {paint(marker, marker)} {paint('bold', action.type.value)}"
     if action.note:
-        head += f" ({action.note})"
+        head += f": {action.note}"
     lines = [head]
     for change in action.changes:
         lines.append(render_change(mask_change(change, patterns), paint))

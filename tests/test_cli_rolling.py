@@ -1,0 +1,142 @@
+"""The foundation, end to end: the CLI in a subprocess against the sandbox server over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+
+def apply_ok(project, *args, env=None):
+    res = project.run("apply", "--auto-approve", *args, env=env)
+    assert res.returncode == 0, res.stdout + res.stderr
+    return res
+
+
+def plan_json(project, env=None):
+    res = project.run("plan", "--format", "json", env=env)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def action_types(doc):
+    return [a["type"] for s in doc["services"] for a in s["actions"]]
+
+
+def test_missing_service_is_created_then_plans_clean(project):
+    res = apply_ok(project)
+    assert "create_service" in res.stdout and "Apply complete" in res.stdout
+    svc = project.aws.service()
+    primary = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
+    assert primary[0]["rolloutState"] == "COMPLETED"
+    clean = project.run("plan", "--detailed-exitcode")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "No changes" in clean.stdout
+    assert action_types(plan_json(project)) == []
+
+
+def test_new_image_registers_updates_waits_and_replans_clean(project):
+    apply_ok(project)
+    before = project.aws.service()["taskDefinition"]
+    new = {"IMAGE_TAG": "1.27"}
+
+    plan = project.run("plan", "--detailed-exitcode", env=new)
+    assert plan.returncode == 2, plan.stderr
+    assert '"public.ecr.aws/nginx/nginx:1.25" -> "public.ecr.aws/nginx/nginx:1.27"' in plan.stdout
+    assert "(known after apply)" in plan.stdout
+    assert action_types(plan_json(project, env=new)) == ["register_task_definition", "update_service"]
+
+    res = apply_ok(project, env=new)
+    assert "waiting for deployment" in res.stdout
+    svc = project.aws.service()
+    assert svc["taskDefinition"] != before and svc["taskDefinition"].endswith("task-definition/web:2")
+    (primary,) = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
+    assert primary["taskDefinition"] == svc["taskDefinition"] and primary["rolloutState"] == "COMPLETED"
+    assert project.run("plan", "--detailed-exitcode", env=new).returncode == 0
+
+
+def test_desired_count_only_change_is_update_service_alone(project):
+    apply_ok(project)
+    doc = plan_json(project, env={"DESIRED_COUNT": "3"})
+    assert action_types(doc) == ["update_service"]
+    (change,) = doc["services"][0]["actions"][0]["changes"]
+    assert change == {"path": "desiredCount", "before": 2, "after": 3}
+    apply_ok(project, env={"DESIRED_COUNT": "3"})
+    assert project.aws.service()["desiredCount"] == 3
+    assert project.run("plan", "--detailed-exitcode", env={"DESIRED_COUNT": "3"}).returncode == 0
+
+
+def test_failing_rollout_exits_1_and_names_the_failure(project):
+    apply_ok(project)
+    res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "broken-1"})
+    assert res.returncode == 1
+    assert "Apply complete" not in res.stdout
+    assert "failed" in res.stderr and "rolled back" in res.stderr
+    assert "circuit breaker" in res.stderr  # the rolloutStateReason ECS gives
+    svc = project.aws.service()
+    assert svc["taskDefinition"].endswith("web:1")  # ECS rolled back to the previous revision
+
+
+def test_must_env_unset_exits_1_names_the_variable_and_changes_nothing(project):
+    res = project.run("apply", "--auto-approve", env={"DEMO_SUBNET_ID": None})
+    assert res.returncode == 1
+    assert "DEMO_SUBNET_ID" in res.stderr and "ecs-service-def.json" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert project.aws.mutations() == []
+
+
+def test_blocked_change_is_shown_and_refused(project):
+    apply_ok(project)
+    sd = project.path / "ecs-service-def.json"
+    sd.write_text(sd.read_text().replace('"launchType": "FARGATE"', '"launchType": "EC2"'))
+    project.aws.server.clear_requests()
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.returncode == 1
+    assert "blocked" in plan.stdout and "launchType" in plan.stdout and "re-create" in plan.stdout
+    res = project.run("apply", "--auto-approve")
+    assert res.returncode == 1 and "cannot be made in place" in res.stderr
+    assert project.aws.mutations() == []
+
+
+def test_apply_asks_and_a_no_changes_nothing(project):
+    res = project.run("apply", input="n\n")
+    assert res.returncode == 1
+    assert "[y/N]" in res.stdout and "cancelled" in res.stderr
+    assert project.aws.mutations() == []
+    closed = project.run("apply")  # stdin closed: no answer is a no
+    assert closed.returncode == 1 and project.aws.mutations() == []
+
+
+def test_apply_yes_at_the_prompt_applies(project):
+    res = project.run("apply", input="yes\n")
+    assert res.returncode == 0, res.stderr
+    assert project.aws.service()["status"] == "ACTIVE"
+
+
+def test_no_wait_then_wait_follows_the_deployment(project):
+    apply_ok(project)
+    res = project.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 0 and "ecsplan wait" in res.stdout
+    (primary,) = [d for d in project.aws.service()["deployments"] if d["status"] == "PRIMARY"]
+    waited = project.run("wait", env={"IMAGE_TAG": "1.27"})
+    assert waited.returncode == 0, waited.stderr
+    assert "completed" in waited.stdout and primary["id"] in waited.stdout
+
+
+def test_timeout_exits_1_and_says_how_to_resume(project):
+    apply_ok(project)
+    res = project.run("apply", "--auto-approve", "--timeout", "0s", "-c", "ecspresso.yml", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 1
+    assert "timed out" in res.stderr and "ecsplan wait -c ecspresso.yml" in res.stderr
+    assert "register_task_definition" in res.stderr  # the report of what was done
+
+
+def test_usage_errors_exit_1_not_2(project):
+    res = project.run("plan", "--format", "yaml")
+    assert res.returncode == 1 and "invalid choice" in res.stderr
+    res = project.run("apply", "--timeout", "soon")
+    assert res.returncode == 1 and "duration" in res.stderr
+    assert project.aws.mutations() == []
+
+
+def test_version(project):
+    res = project.run("--version")
+    assert res.returncode == 0 and res.stdout.startswith("ecsplan ")
