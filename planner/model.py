@@ -33,6 +33,8 @@ class DesiredService:
 
     ref: ServiceRef
     source: str  # the config file, for messages
+    task_definition_path: str = ""  # the definition files, for messages
+    service_definition_path: str = ""
     region: str | None
     task_definition: dict[str, Any]  # as written by the user (camelCase API shape)
     service_definition: dict[str, Any]  # as written by the user; serviceName/cluster are filled from config

@@ -53,6 +53,7 @@ SERVICE_READ_ONLY = (
     "currentServiceDeployment",
     "currentServiceRevisions",
     "resourceManagementType",
+    "platformFamily",  # derived from the task definition; DescribeServices output only
     "taskDefinition",  # handled by the planner: the registered revision, not the file's value
 )
 

@@ -97,9 +97,11 @@ def summary_line(plan: Plan) -> str:
         f"{c['register_task_definition']} to register",
         f"{c['create_service']} to create",
         f"{c['update_service']} to update",
-        f"{c['create_deployment']} deployment{'s' if c['create_deployment'] != 1 else ''}",
+        f"{c['create_deployment']} blue/green deployment{'s' if c['create_deployment'] != 1 else ''}",
     ]
-    line = "Plan: " + ", ".join(parts) + "."
+    # Only what will happen: "Plan: 1 to register, 1 to update." (zero counts are noise).
+    parts = [p for p in parts if not p.startswith("0 ")]
+    line = "Plan: " + (", ".join(parts) or "nothing to apply") + "."
     if c["blocked"]:
         line += f" {c['blocked']} blocked (apply will refuse this plan)."
     return line

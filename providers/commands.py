@@ -20,6 +20,7 @@ from providers.applier import AwsApplier
 from providers.ecs import cluster_name
 from providers.reader import AwsReader
 from providers.session import AwsSettings, Session
+from providers.validate import validate_plan
 from providers.wait import AwsWaiter
 
 
@@ -41,6 +42,8 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
     return DesiredService(
         ref=ServiceRef(cluster=cluster_name(cfg.cluster), service=cfg.service),
         source=cfg.path,
+        task_definition_path=cfg.task_definition_path,
+        service_definition_path=cfg.service_definition_path or "",
         region=cfg.region,
         task_definition=cfg.task_definition,
         service_definition=cfg.service_definition,
@@ -94,7 +97,9 @@ def make_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
     reader = AwsReader(session)
     live = reader.read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
     region, account = session.identity()
-    return build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+    plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+    validate_plan(plan, {d.ref: d for d in desired})
+    return plan
 
 
 def run_apply(ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str) -> ApplyReport:

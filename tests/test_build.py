@@ -178,4 +178,4 @@ def test_plan_orders_services_and_counts_actions():
     l2 = LiveState(ref=other, service=live().service, task_definition=live().task_definition)
     plan = build_plan([(desired(), live()), (d2, l2)])
     assert [s.ref.service for s in plan.services] == ["api", "web"]
-    assert summary_line(plan) == "Plan: 1 to register, 0 to create, 1 to update, 0 deployments."
+    assert summary_line(plan) == "Plan: 1 to register, 1 to update."

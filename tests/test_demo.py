@@ -1,0 +1,23 @@
+"""The front door: `ecsplan demo` end to end in a subprocess, as a new user runs it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_runs_the_whole_loop():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["NO_COLOR"] = "1"
+    res = subprocess.run([sys.executable, str(ROOT / "cli.py"), "demo"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    out = res.stdout
+    assert res.returncode == 0, out + res.stderr
+    assert '~ containerDefinitions[web].image: "public.ecr.aws/nginx/nginx:1.25" -> "public.ecr.aws/nginx/nginx:1.27"' in out
+    assert "Plan: 1 to register, 1 to update." in out
+    assert "deployment completed" in out and "Apply complete" in out
+    assert "No changes. The live services match the definitions.\nexit code: 0" in out
+    assert "ECS deployment circuit breaker: tasks failed to start; ECS rolled back to web:2" in out
+    assert "\033[" not in out and "Traceback" not in res.stderr
