@@ -177,10 +177,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
         return EXIT_OK
     report = commands.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
     if report.error is not None:
+        from planner.errors import Interrupted
+
         print(f"ecsplan: error: {report.error}", file=sys.stderr)
         for line in commands.report_lines(report):
             print(line, file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED if isinstance(report.error, Interrupted) else EXIT_ERROR
     if args.no_wait:
         print(f"Apply complete (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
     else:

@@ -55,3 +55,7 @@ class WaitTimeout(EcsplanError):
 
 class SandboxError(EcsplanError):
     """The embedded sandbox cannot be started or no longer matches the moto it patches."""
+
+
+class Interrupted(EcsplanError):
+    """The user interrupted the run (Ctrl-C); what was done so far is reported (exit 130)."""

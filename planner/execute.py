@@ -12,7 +12,7 @@ import attrs
 
 from planner.actions import Action, ActionType
 from planner.diff import diff
-from planner.errors import BlockedPlanError, EcsplanError, PlanError, StalePlanError
+from planner.errors import BlockedPlanError, EcsplanError, Interrupted, PlanError, StalePlanError
 from planner.model import Controller, LiveState, ServiceRef
 from planner.plan import Plan, ServicePlan, live_view
 from planner.rollout import RolloutExpectation
@@ -208,5 +208,8 @@ def apply_plan(
                 waiter.wait_rolling(service.ref, result.wait_for, timeout if timeout is not None else service.timeout_seconds, emit)
     except EcsplanError as err:
         report.error = err
+    except KeyboardInterrupt:
+        # Say what was done before the interrupt: a deploy tool must not leave it unsaid.
+        report.error = Interrupted("interrupted; the changes listed as done were made, a deployment may still be running")
     report.not_done = pending
     return report

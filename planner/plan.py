@@ -25,7 +25,10 @@ def live_view(live: LiveState, managed_keys: tuple[str, ...]) -> dict[str, Any]:
     runs, its immutable fields and the fields the plan manages. Volatile fields (events, running
     counts, deployments, timestamps) are left out so a plan does not go stale for nothing."""
     view: dict[str, Any] = {"exists": live.service is not None}
-    view["taskDefinition"] = live.task_definition.arn if live.task_definition else None
+    # The revision compared against: the one the service runs, else the family's latest.
+    view["taskDefinition"] = (live.service.task_definition_arn if live.service else None) or (
+        live.task_definition.arn if live.task_definition else None
+    )
     if live.service is not None:
         canon = canonical_service(live.service.description, live.service.controller)
         for key in sorted(set(managed_keys) | set(SERVICE_IMMUTABLE) | {"tags"}):

@@ -66,15 +66,42 @@ class Project:
         aws.client("ecs").create_cluster(clusterName="ecsplan-demo")
         self.env = {"DEMO_SUBNET_ID": subnet, "DEMO_SECURITY_GROUP_ID": sg, "IMAGE_TAG": "1.25"}
 
-    def run(self, *args, env=None, stdin=subprocess.DEVNULL, input=None):
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    def run_on_tty(self, *args, env=None):
+        """Run with stdout on a pseudo-terminal, as in a person's shell; returns what it printed."""
+        import pty
+
+        leader, follower = pty.openpty()
+        proc = self.popen(args, env, stdout=follower)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:  # the follower side closed: the process is done
+                break
+            if not data:
+                break
+            chunks.append(data)
+        proc.wait(timeout=120)
+        os.close(leader)
+        return b"".join(chunks).decode()
+
+    def popen(self, args, env, **kwargs):
+        return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=self.path, env=self._env(env),
+                                stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+
+    def _env(self, env):
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "NO_COLOR"}
         full_env.update(
             AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_REGION=REGION,
             AWS_ENDPOINT_URL=self.aws.endpoint_url, ECSPLAN_POLL_INTERVAL="0", NO_COLOR="1",
         )
         full_env.update(self.env)
         full_env.update(env or {})
-        full_env = {k: v for k, v in full_env.items() if v is not None}
+        return {k: v for k, v in full_env.items() if v is not None}
+
+    def run(self, *args, env=None, stdin=subprocess.DEVNULL, input=None):
+        full_env = self._env(env)
         kwargs = {"input": input} if input is not None else {"stdin": stdin}
         return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=self.path, env=full_env,
                               capture_output=True, text=True, timeout=120, **kwargs)

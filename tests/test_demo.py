@@ -21,3 +21,12 @@ def test_demo_runs_the_whole_loop():
     assert "No changes. The live services match the definitions.\nexit code: 0" in out
     assert "ECS deployment circuit breaker: tasks failed to start; ECS rolled back to web:2" in out
     assert "\033[" not in out and "Traceback" not in res.stderr
+
+
+def test_demo_without_moto_says_how_to_install_it():
+    # sys.modules["moto"] = None makes every `import moto` fail, as on a machine without it.
+    code = "import sys; sys.modules['moto'] = None; import cli; sys.exit(cli.main(['demo']))"
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert "pip install 'ecsplan[sandbox]'" in res.stderr and "Traceback" not in res.stderr
+

@@ -58,6 +58,9 @@ def test_clean_plan_text(deployed):
     check("plan-clean.txt", plan(deployed), deployed)
 
 
-def test_color_only_when_asked(deployed):
-    assert "\033[" not in plan(deployed, env=CHANGES)  # not a terminal, NO_COLOR set by the runner
-    assert "\033[" not in plan(deployed, "--no-color", env={**CHANGES, "NO_COLOR": None})
+def test_colour_on_a_terminal_only_and_never_with_no_color(deployed):
+    assert "\033[" not in plan(deployed, env={**CHANGES, "NO_COLOR": None})  # a pipe, not a terminal
+    on_tty = deployed.run_on_tty("plan", env={**CHANGES, "NO_COLOR": None})
+    assert "\033[33m~\033[0m containerDefinitions[web].image" in on_tty
+    assert "\033[" not in deployed.run_on_tty("plan", env=CHANGES)  # NO_COLOR=1
+    assert "\033[" not in deployed.run_on_tty("plan", "--no-color", env={**CHANGES, "NO_COLOR": None})

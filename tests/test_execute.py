@@ -1,0 +1,126 @@
+"""The executor with hand-written fakes of the reader/applier/waiter protocols: order, stop at the
+first failure, refuse blocked and stale plans before any change, report what was and was not done."""
+
+import copy
+
+import pytest
+
+from planner.actions import ActionType
+from planner.build import build_plan
+from planner.errors import AwsError, BlockedPlanError, DeploymentFailed, Interrupted, StalePlanError
+from planner.execute import apply_plan
+from planner.model import LiveState
+from tests.test_build import REF, SERVICE, desired, live, with_image
+
+
+class FakeReader:
+    def __init__(self, states, region="us-east-1", account="123456789012"):
+        self.states, self.region, self.account = states, region, account
+
+    def read(self, targets):
+        return {ref: self.states[ref] for ref, _ in targets}
+
+    def identity(self):
+        return self.region, self.account
+
+
+class FakeApplier:
+    def __init__(self, fail_on=None):
+        self.calls, self.fail_on = [], fail_on
+
+    def _do(self, name, payload):
+        self.calls.append((name, payload))
+        if name == self.fail_on:
+            raise AwsError(f"{name} failed")
+
+    def register_task_definition(self, payload):
+        self._do("register", payload)
+        return "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"
+
+    def create_service(self, payload):
+        self._do("create", payload)
+        return {"serviceArn": "arn", "deployments": [{"id": "d1", "status": "PRIMARY"}]}
+
+    def update_service(self, payload):
+        self._do("update", payload)
+        return {"deployments": [{"id": "d2", "status": "PRIMARY", "taskDefinition": payload.get("taskDefinition")}]}
+
+    def create_deployment(self, payload):
+        self._do("deploy", payload)
+        return "d-1"
+
+
+class FakeWaiter:
+    def __init__(self, error=None):
+        self.waits, self.error = [], error
+
+    def wait_rolling(self, ref, expect, timeout, emit):
+        self.waits.append((ref, expect))
+        if self.error:
+            raise self.error
+
+
+def run(plan, states, applier=None, waiter=None, reader=None):
+    applier = applier or FakeApplier()
+    waiter = waiter or FakeWaiter()
+    report = apply_plan(plan, reader=reader or FakeReader(states), applier=applier, waiter=waiter, emit=lambda _: None)
+    return report, applier, waiter
+
+
+def new_image_plan():
+    lv = live()
+    return build_plan([(desired(task=with_image("nginx:1.27")), lv)], region="us-east-1", account="123456789012"), {REF: lv}
+
+
+def test_actions_run_in_order_and_the_update_names_the_registered_revision():
+    plan, states = new_image_plan()
+    report, applier, waiter = run(plan, states)
+    assert report.ok and report.not_done == []
+    assert [c[0] for c in applier.calls] == ["register", "update"]
+    assert applier.calls[1][1]["taskDefinition"].endswith("web:4")
+    (ref, expect), = waiter.waits
+    assert expect.deployment_id == "d2" and expect.task_definition_arn.endswith("web:4")
+
+
+def test_first_failure_stops_and_reports_what_was_not_done():
+    plan, states = new_image_plan()
+    report, applier, _ = run(plan, states, applier=FakeApplier(fail_on="update"))
+    assert isinstance(report.error, AwsError)
+    assert [t for _, t, _ in report.done] == [ActionType.REGISTER_TASK_DEFINITION]
+    assert report.not_done == [(REF, ActionType.UPDATE_SERVICE)]
+
+
+def test_failed_rollout_is_an_error():
+    plan, states = new_image_plan()
+    report, _, _ = run(plan, states, waiter=FakeWaiter(DeploymentFailed("rolled back")))
+    assert isinstance(report.error, DeploymentFailed)
+
+
+def test_interrupt_while_waiting_is_reported_not_raised():
+    plan, states = new_image_plan()
+    report, _, _ = run(plan, states, waiter=FakeWaiter(KeyboardInterrupt()))
+    assert isinstance(report.error, Interrupted) and len(report.done) == 2
+
+
+def test_blocked_plan_changes_nothing():
+    plan = build_plan([(desired(service=dict(SERVICE, launchType="EC2")), live())])
+    report, applier, _ = run(plan, {REF: live()})
+    assert isinstance(report.error, BlockedPlanError) and applier.calls == []
+
+
+def test_stale_plan_changes_nothing_and_says_what_moved():
+    plan, _ = new_image_plan()
+    moved = live()
+    moved.service.description["taskDefinition"] = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:9"
+    moved = LiveState(ref=REF, service=moved.service, task_definition=copy.deepcopy(moved.task_definition))
+    report, applier, _ = run(plan, {REF: moved})
+    assert isinstance(report.error, StalePlanError) and applier.calls == []
+    assert "stale" in str(report.error) and "web" in str(report.error)
+
+
+@pytest.mark.parametrize("region, account, words", [("eu-west-1", "123456789012", "region us-east-1"),
+                                                   ("us-east-1", "999999999999", "account 123456789012")])
+def test_plan_for_another_region_or_account_is_refused(region, account, words):
+    plan, states = new_image_plan()
+    report, applier, _ = run(plan, states, reader=FakeReader(states, region=region, account=account))
+    assert isinstance(report.error, StalePlanError) and words in str(report.error) and applier.calls == []
