@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--endpoint-url", help="send API calls here (default: AWS_ENDPOINT_URL), e.g. a local moto server")
     common.add_argument("--no-color", action="store_true", help="no ANSI colour (NO_COLOR is honoured too)")
 
+    shaping = argparse.ArgumentParser(add_help=False)
+    g = shaping.add_argument_group("plan options (they shape the plan, so a saved plan carries them)")
+    g.add_argument("--suspend-autoscaling", action="store_true",
+                   help="suspend auto scaling of desiredCount before a deployment and resume it after, also when it fails")
+    g.add_argument("--rollback-events", type=_rollback_events, metavar="E,...", default=[],
+                   help=f"CodeDeploy automatic rollback on these events: {','.join(ROLLBACK_EVENTS)}")
+
     configs = argparse.ArgumentParser(add_help=False)
     configs.add_argument(
         "-c",
@@ -71,13 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ecsplan {tool_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("plan", parents=[common, configs], help="compare the definitions with live ECS and print the plan",
+    p = sub.add_parser("plan", parents=[common, configs, shaping], help="compare the definitions with live ECS and print the plan",
                        description="Read the config(s), compare with what runs in ECS, and print the ordered plan. Changes nothing.")
     p.add_argument("--out", metavar="FILE", help="save the plan (mode 0600) for `ecsplan apply FILE`")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--detailed-exitcode", action="store_true", help="exit 0 when there are no changes, 2 when there are, 1 on error")
 
-    a = sub.add_parser("apply", parents=[common, configs], help="carry out a plan and wait until the deployment succeeded",
+    a = sub.add_parser("apply", parents=[common, configs, shaping], help="carry out a plan and wait until the deployment succeeded",
                        description="Apply a saved plan (no prompt), or plan now and ask before applying. Waits until each "
                        "deployment really succeeded (the new deployment PRIMARY and COMPLETED), or says why not.")
     a.add_argument("planfile", nargs="?", help="a plan saved with `ecsplan plan --out FILE`")
@@ -91,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("render", parents=[common, configs], help="print the rendered desired definitions",
                        description="Print the task or service definition as ecsplan reads it (templates rendered).")
-    r.add_argument("what", choices=("taskdef", "servicedef"))
+    r.add_argument("what", choices=("taskdef", "servicedef", "appspec"))
     r.add_argument("--format", choices=("json", "yaml"), default="json")
+    r.add_argument("--task-definition", metavar="ARN", help="appspec: the task definition ARN to put in it")
 
     sub.add_parser("demo", parents=[common], help="the whole loop on an embedded sandbox, no AWS account needed",
                    description="Seed an in-process sandbox (moto plus real-ECS behaviours) with a service, then plan, "
@@ -119,6 +127,12 @@ def _context(args: argparse.Namespace, desired: Sequence[object] = ()):  # type:
     return Context(settings=settings, out=sys.stdout, progress=_progress)
 
 
+def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from planner.model import PlanOptions
+
+    return PlanOptions(suspend_autoscaling=args.suspend_autoscaling, rollback_events=tuple(args.rollback_events or ()))
+
+
 def _resume_hint(args: argparse.Namespace) -> str:
     flags = "".join(f" -c {c}" for c in getattr(args, "config", []) or [])
     return f"ecsplan wait{flags}"
@@ -129,7 +143,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     desired = commands.load_desired(args.config)
     ctx = _context(args, desired)
-    plan = commands.make_plan(ctx, desired)
+    plan = commands.make_plan(ctx, desired, _options(args))
     sys.stdout.write(commands.render_plan(plan, args.format, color=_color(args, sys.stdout)))
     if args.out:
         commands.save_plan(plan, args.out)
@@ -147,6 +161,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     if args.planfile and args.config:
         raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
+    if args.planfile and (args.suspend_autoscaling or args.rollback_events):
+        raise UsageError("--suspend-autoscaling and --rollback-events shape the plan: pass them to `ecsplan plan --out`")
+    if args.no_wait and args.suspend_autoscaling:
+        raise UsageError("--suspend-autoscaling resumes auto scaling when the deployment ends, so it needs the wait: drop --no-wait")
     if args.planfile:
         plan = commands.load_plan(args.planfile)
         ctx = _context(args)
@@ -155,7 +173,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     else:
         desired = commands.load_desired(args.config)
         ctx = _context(args, desired)
-        plan = commands.make_plan(ctx, desired)
+        plan = commands.make_plan(ctx, desired, _options(args))
         sys.stdout.write(commands.render_plan(plan, "text", color=_color(args, sys.stdout)))
         if not plan.has_changes:
             return EXIT_OK
@@ -204,7 +222,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     from providers import commands
 
     desired = commands.load_desired(args.config)
-    docs = [commands.describe_for_render(d, args.what) for d in desired]
+    docs = [commands.describe_for_render(d, args.what, task_definition_arn=args.task_definition) for d in desired]
     doc = docs[0] if len(docs) == 1 else docs
     if args.format == "yaml":
         import yaml

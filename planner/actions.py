@@ -44,6 +44,8 @@ class Action:
     changes: tuple[Change, ...] = ()
     payload: dict[str, Any] = attrs.field(factory=dict)
     note: str = ""  # e.g. "starts a new deployment"
+    # What the action will use that is not a change: application, deployment group, AppSpec.
+    details: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True)

@@ -7,7 +7,8 @@ from typing import Any, Iterable
 
 from planner.actions import KNOWN_AFTER_APPLY, Action, ActionType, Blocked
 from planner.diff import Change, diff, plain
-from planner.model import Controller, DesiredService, LiveState
+from planner import appspec
+from planner.model import Controller, DesiredService, LiveState, PlanOptions
 from planner.normalize import (
     CODE_DEPLOY_UPDATABLE,
     SERVICE_DEPLOYMENT_FIELDS,
@@ -85,7 +86,7 @@ def _service_payload(desired: DesiredService) -> dict[str, Any]:
     return sd
 
 
-def build_service_plan(desired: DesiredService, live: LiveState) -> ServicePlan:
+def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOptions = PlanOptions()) -> ServicePlan:
     """Ordered actions for one service. The order is DESIGN.md's: the task definition is
     registered first because the service update (or the deployment) names its new ARN; auto
     scaling is suspended before anything touches the service and resumed last."""
@@ -179,23 +180,21 @@ def build_service_plan(desired: DesiredService, live: LiveState) -> ServicePlan:
             deploy_changes = [c for c in field_changes if _top(c.path) in deploy_fields]
             if register:
                 deploy_changes.insert(0, Change(path="taskDefinition", before=current_td_arn_of(live), after=KNOWN_AFTER_APPLY))
-            actions.append(
-                Action(
-                    type=ActionType.CREATE_DEPLOYMENT,
-                    changes=tuple(deploy_changes),
-                    payload={
-                        "cluster": desired.ref.cluster,
-                        "service": desired.ref.service,
-                        "use_registered_task_definition": register,
-                        "task_definition_arn": current_td_arn,
-                        "service_definition": copy.deepcopy(desired.service_definition),
-                        "application_name": desired.codedeploy_application,
-                        "deployment_group_name": desired.codedeploy_group,
-                        "appspec": copy.deepcopy(desired.appspec) if desired.appspec else None,
-                    },
-                    note="blue/green deployment through CodeDeploy",
-                )
+            actions.append(_create_deployment(desired, live, deploy_changes, register, options))
+
+    # suspend_autoscaling first and resume_autoscaling last: nothing may scale the service while
+    # a deployment replaces its tasks (the seed: ecspresso could suspend but never resumed).
+    if options.suspend_autoscaling and any(_starts_deployment(a) for a in actions):
+        target = {"resource_id": f"service/{desired.ref.cluster}/{desired.ref.service}", "dimension": "ecs:service:DesiredCount"}
+        first_touch = next(i for i, a in enumerate(actions) if a.type is not ActionType.REGISTER_TASK_DEFINITION)
+        actions.insert(first_touch, Action(type=ActionType.SUSPEND_AUTOSCALING, payload=target, note="suspend scaling of desiredCount for the deployment"))
+        actions.append(
+            Action(
+                type=ActionType.RESUME_AUTOSCALING,
+                payload=target,
+                note="resume after the deployment ends, also when it fails (left suspended if it was suspended before)",
             )
+        )
 
     return ServicePlan(
         ref=desired.ref,
@@ -208,6 +207,46 @@ def build_service_plan(desired: DesiredService, live: LiveState) -> ServicePlan:
         managed_keys=keys,
         timeout_seconds=desired.timeout_seconds,
         sensitive=desired.sensitive,
+    )
+
+
+def _starts_deployment(action: Action) -> bool:
+    return action.type is ActionType.CREATE_DEPLOYMENT or bool(action.payload.get("starts_deployment"))
+
+
+def _create_deployment(
+    desired: DesiredService, live: LiveState, changes: list[Change], register: bool, options: PlanOptions
+) -> Action:
+    """The deployment as the plan shows it: application, group, config, the AppSpec it will send
+    (the new task definition ARN known after apply), hooks, rollback events."""
+    current = live.task_definition.arn if live.task_definition else ""
+    hooks = list((desired.appspec or {}).get("Hooks") or [])
+    preview = appspec.build_appspec(
+        desired.service_definition, KNOWN_AFTER_APPLY if register else current, hooks, source=desired.service_definition_path or desired.source
+    )
+    group = live.codedeploy
+    details: dict[str, Any] = {
+        "application": group.application if group else desired.codedeploy_application,
+        "deployment_group": group.group if group else desired.codedeploy_group,
+        "deployment_config": (group.deployment_config if group else None) or "(the deployment group's)",
+        "auto_rollback_events": list(options.rollback_events) or "none (pass --rollback-events to roll back automatically)",
+        "appspec": preview,
+    }
+    return Action(
+        type=ActionType.CREATE_DEPLOYMENT,
+        changes=tuple(changes),
+        payload={
+            "cluster": desired.ref.cluster,
+            "service": desired.ref.service,
+            "application_name": details["application"],
+            "deployment_group_name": details["deployment_group"],
+            "use_registered_task_definition": register,
+            "task_definition_arn": current,
+            "appspec": preview,
+            "auto_rollback_events": list(options.rollback_events),
+        },
+        note="blue/green deployment through CodeDeploy",
+        details=details,
     )
 
 
@@ -235,6 +274,7 @@ def build_plan(
     region: str | None = None,
     account: str | None = None,
     tool_version: str = "",
+    options: PlanOptions = PlanOptions(),
 ) -> Plan:
-    services = tuple(sorted((build_service_plan(d, l) for d, l in pairs), key=lambda s: s.ref))
+    services = tuple(sorted((build_service_plan(d, l, options) for d, l in pairs), key=lambda s: s.ref))
     return Plan(services=services, region=region, account=account, tool_version=tool_version)

@@ -15,7 +15,8 @@ from planner.diff import diff
 from planner.errors import BlockedPlanError, EcsplanError, Interrupted, PlanError, StalePlanError
 from planner.model import Controller, LiveState, ServiceRef
 from planner.plan import Plan, ServicePlan, live_view
-from planner.rollout import RolloutExpectation
+from planner.appspec import console_url
+from planner.rollout import CodeDeployExpectation, RolloutExpectation
 
 Emit = Callable[[str], None]
 
@@ -35,11 +36,19 @@ class Applier(Protocol):
 
     def update_service(self, payload: dict[str, Any]) -> dict[str, Any]: ...
 
-    def create_deployment(self, payload: dict[str, Any]) -> str: ...
+    def create_deployment(self, payload: dict[str, Any], task_definition_arn: str) -> str: ...
+
+    def suspend_autoscaling(self, payload: dict[str, Any]) -> str:
+        """Returns what it found: 'suspended' (by us), 'already suspended', 'no scalable target'."""
+        ...
+
+    def resume_autoscaling(self, payload: dict[str, Any]) -> None: ...
 
 
 class Waiter(Protocol):
     def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None: ...
+
+    def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None: ...
 
 
 @attrs.define
@@ -49,7 +58,8 @@ class ServiceResult:
     task_definition_arn: str | None = None
     deployment_id: str | None = None
     codedeploy_deployment_id: str | None = None
-    wait_for: RolloutExpectation | None = None
+    wait_for: RolloutExpectation | CodeDeployExpectation | None = None
+    autoscaling: str | None = None  # what suspend_autoscaling found
 
 
 @attrs.define
@@ -103,14 +113,17 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
 class Executor:
     """One explicit table dispatches action types to handlers; an unknown type raises."""
 
-    def __init__(self, applier: Applier, emit: Emit) -> None:
+    def __init__(self, applier: Applier, emit: Emit, region: str | None = None) -> None:
         self.applier = applier
         self.emit = emit
+        self.region = region
         self.handlers: dict[ActionType, Callable[[ServicePlan, Action, ServiceResult], str]] = {
             ActionType.REGISTER_TASK_DEFINITION: self._register,
             ActionType.CREATE_SERVICE: self._create_service,
             ActionType.UPDATE_SERVICE: self._update_service,
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
+            ActionType.SUSPEND_AUTOSCALING: self._suspend,
+            ActionType.RESUME_AUTOSCALING: self._resume,
         }
 
     def run(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
@@ -166,10 +179,30 @@ class Executor:
         return f"updated {', '.join(fields)}{started}"
 
     def _create_deployment(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        payload = dict(action.payload)
-        payload["task_definition_arn"] = self._task_definition_for(action, result, payload.get("task_definition_arn"))
-        result.codedeploy_deployment_id = self.applier.create_deployment(payload)
-        return f"created CodeDeploy deployment {result.codedeploy_deployment_id}"
+        td = self._task_definition_for(action, result, action.payload.get("task_definition_arn"))
+        if not td:
+            raise PlanError(f"{service.ref}: no task definition to deploy")
+        deployment_id = self.applier.create_deployment(action.payload, td)
+        result.codedeploy_deployment_id = deployment_id
+        result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td)
+        detail = f"created CodeDeploy deployment {deployment_id}"
+        if self.region:
+            detail += f"\n    {console_url(self.region, deployment_id)}"
+        return detail
+
+    def _suspend(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
+        result.autoscaling = self.applier.suspend_autoscaling(action.payload)
+        return {
+            "suspended": f"suspended auto scaling of {action.payload['resource_id']}",
+            "already suspended": "auto scaling was already suspended; it will be left suspended",
+        }.get(result.autoscaling, f"nothing to suspend ({result.autoscaling})")
+
+    def _resume(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
+        if result.autoscaling != "suspended":
+            return "nothing to resume (ecsplan did not suspend it)"
+        self.applier.resume_autoscaling(action.payload)
+        result.autoscaling = "resumed"
+        return f"resumed auto scaling of {action.payload['resource_id']}"
 
 
 def _primary(service: dict[str, Any]) -> dict[str, Any] | None:
@@ -193,19 +226,10 @@ def apply_plan(
         check_blocked(plan)
         check_identity(plan, reader)
         check_stale(plan, reader)
-        executor = Executor(applier, emit)
+        executor = Executor(applier, emit, plan.region or reader.identity()[0])
         for service in plan.services:
-            if not service.actions:
-                continue
-            result = ServiceResult()
-            for action in service.actions:
-                emit(f"{service.ref}: {action.type.value} ...")
-                detail = executor.run(service, action, result)
-                pending.remove((service.ref, action.type))
-                report.done.append((service.ref, action.type, detail))
-                emit(f"{service.ref}: {action.type.value}: {detail}")
-            if waiter is not None and result.wait_for is not None:
-                waiter.wait_rolling(service.ref, result.wait_for, timeout if timeout is not None else service.timeout_seconds, emit)
+            if service.actions:
+                _apply_service(service, executor, waiter, emit, timeout, report, pending)
     except EcsplanError as err:
         report.error = err
     except KeyboardInterrupt:
@@ -213,3 +237,45 @@ def apply_plan(
         report.error = Interrupted("interrupted; the changes listed as done were made, a deployment may still be running")
     report.not_done = pending
     return report
+
+
+def _apply_service(
+    service: ServicePlan,
+    executor: Executor,
+    waiter: Waiter | None,
+    emit: Emit,
+    timeout: float | None,
+    report: ApplyReport,
+    pending: list[tuple[ServiceRef, ActionType]],
+) -> None:
+    """The service's actions in order. The deployment an action starts is waited for before the
+    next action, so resume_autoscaling comes after the deployment ended; if anything fails or is
+    interrupted after ecsplan suspended auto scaling, it is resumed before the error is reported."""
+    result = ServiceResult()
+    limit = timeout if timeout is not None else service.timeout_seconds
+
+    def run(action: Action) -> None:
+        emit(f"{service.ref}: {action.type.value} ...")
+        detail = executor.run(service, action, result)
+        pending.remove((service.ref, action.type))
+        report.done.append((service.ref, action.type, detail))
+        emit(f"{service.ref}: {action.type.value}: {detail}")
+
+    try:
+        for action in service.actions:
+            run(action)
+            if result.wait_for is not None and waiter is not None:
+                expect, result.wait_for = result.wait_for, None
+                if isinstance(expect, CodeDeployExpectation):
+                    waiter.wait_codedeploy(service.ref, expect, limit, emit)
+                else:
+                    waiter.wait_rolling(service.ref, expect, limit, emit)
+    except BaseException:
+        resume = service.action(ActionType.RESUME_AUTOSCALING)
+        if resume is not None and result.autoscaling == "suspended":
+            emit(f"{service.ref}: the deployment did not succeed; resuming auto scaling ecsplan suspended")
+            try:
+                run(resume)
+            except EcsplanError as err:
+                emit(f"{service.ref}: could not resume auto scaling: {err}")
+        raise

@@ -84,6 +84,23 @@ class LiveService:
 
 
 @attrs.frozen(kw_only=True)
+class DeploymentGroupInfo:
+    """The CodeDeploy application and deployment group that deploy one CODE_DEPLOY service."""
+
+    application: str
+    group: str
+    deployment_config: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PlanOptions:
+    """Choices made on the command line that shape a plan (and travel in a saved plan)."""
+
+    suspend_autoscaling: bool = False
+    rollback_events: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class LiveState:
     """What runs now for one service: the service (None when missing) and the task definition to
     compare with (the one the service runs; for a missing service, the family's latest ACTIVE)."""
@@ -91,3 +108,4 @@ class LiveState:
     ref: ServiceRef
     service: LiveService | None
     task_definition: LiveTaskDefinition | None
+    codedeploy: DeploymentGroupInfo | None = None  # resolved only when a deployment is planned

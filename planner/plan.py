@@ -127,6 +127,7 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
                     "type": a.type.value,
                     **({"note": a.note} if a.note else {}),
                     "changes": [c.to_json() for c in a.changes],
+                    **({"details": a.details} if a.details else {}),
                     **({"payload": a.payload} if include_payloads else {}),
                 }
                 for a in s.actions
@@ -180,6 +181,7 @@ def from_document(doc: dict[str, Any], *, source: str) -> Plan:
                             note=a.get("note", ""),
                             changes=tuple(Change(path=c["path"], before=c["before"], after=c["after"]) for c in a["changes"]),
                             payload=a["payload"],
+                            details=a.get("details") or {},
                         )
                         for a in s["actions"]
                     ),

@@ -94,3 +94,48 @@ def judge(service: dict[str, Any], expect: RolloutExpectation) -> Verdict:
     if ours.get("rolloutState") == "COMPLETED":
         return Verdict(state=RolloutState.SUCCEEDED, message=f"deployment {ours.get('id')} completed: {short_td(ours.get('taskDefinition'))} running {ours.get('runningCount')}/{ours.get('desiredCount')}")
     return Verdict(state=RolloutState.IN_PROGRESS, message=describe_deployments(service))
+
+
+# ---------------------------------------------------------------------------------------------
+# CodeDeploy blue/green deployments
+
+CODEDEPLOY_FAILED = ("Failed", "Stopped")
+
+
+@attrs.frozen(kw_only=True)
+class CodeDeployExpectation:
+    """A CodeDeploy deployment apply created (or `ecsplan wait` found) and the task definition
+    the service must run once it Succeeded (None when unknown)."""
+
+    deployment_id: str
+    task_definition_arn: str | None
+
+
+def describe_codedeploy(info: dict[str, Any]) -> str:
+    overview = info.get("deploymentOverview") or {}
+    counts = ", ".join(f"{k.lower()} {v}" for k, v in overview.items() if v)
+    return f"{info.get('status')}" + (f" ({counts})" if counts else "")
+
+
+def judge_codedeploy(info: dict[str, Any], service_task_definition: str | None, expect: CodeDeployExpectation) -> Verdict:
+    status = info.get("status")
+    if status == "Succeeded":
+        if expect.task_definition_arn and service_task_definition and service_task_definition != expect.task_definition_arn:
+            return Verdict(
+                state=RolloutState.FAILED,
+                message=f"CodeDeploy deployment {expect.deployment_id} Succeeded but the service runs "
+                f"{short_td(service_task_definition)}, not {short_td(expect.task_definition_arn)}",
+            )
+        return Verdict(state=RolloutState.SUCCEEDED, message=f"CodeDeploy deployment {expect.deployment_id} Succeeded")
+    if status in CODEDEPLOY_FAILED:
+        err = info.get("errorInformation") or {}
+        reason = f"{err.get('code', 'no error code')}: {err.get('message', 'no message')}" if err else "no error information"
+        rollback = info.get("rollbackInfo") or {}
+        if rollback.get("rollbackDeploymentId"):
+            tail = f"; CodeDeploy rolled back with deployment {rollback['rollbackDeploymentId']}"
+            if rollback.get("rollbackMessage"):
+                tail += f" ({rollback['rollbackMessage']})"
+        else:
+            tail = "; no automatic rollback (the service keeps serving the original task set unless traffic had shifted)"
+        return Verdict(state=RolloutState.FAILED, message=f"CodeDeploy deployment {expect.deployment_id} {status}: {reason}{tail}")
+    return Verdict(state=RolloutState.IN_PROGRESS, message=describe_codedeploy(info))

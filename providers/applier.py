@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.errors import PlanError
+import copy
+
+from planner import appspec
+from providers import autoscaling, codedeploy
 from providers.session import Session, aws_errors
 
 
@@ -50,7 +53,22 @@ class AwsApplier:
                 described = self.ecs.describe_services(cluster=cluster, services=[service], include=["TAGS"])["services"][0]
         return dict(described)
 
-    def create_deployment(self, payload: dict[str, Any]) -> str:
-        raise PlanError(
-            f"{payload.get('cluster')}/{payload.get('service')}: CodeDeploy deployments are not supported yet"
+    def create_deployment(self, payload: dict[str, Any], task_definition_arn: str) -> str:
+        """CreateDeployment (revisionType AppSpecContent) with the planned AppSpec, its
+        TaskDefinition now the ARN apply registered (or the one the service runs)."""
+        spec = copy.deepcopy(payload["appspec"])
+        spec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] = task_definition_arn
+        return codedeploy.create_deployment(
+            self.session,
+            application=payload["application_name"],
+            group=payload["deployment_group_name"],
+            content=appspec.appspec_content(spec),
+            rollback_events=payload.get("auto_rollback_events") or [],
+            description=f"ecsplan: {payload['cluster']}/{payload['service']} to {task_definition_arn.rsplit('/', 1)[-1]}",
         )
+
+    def suspend_autoscaling(self, payload: dict[str, Any]) -> str:
+        return autoscaling.suspend(self.session, payload["resource_id"], payload["dimension"])
+
+    def resume_autoscaling(self, payload: dict[str, Any]) -> None:
+        autoscaling.resume(self.session, payload["resource_id"], payload["dimension"])

@@ -10,12 +10,15 @@ from typing import Any, Callable, Mapping, Sequence, TextIO
 
 import attrs
 
-from planner import build, config, plan as plan_mod
+from planner import appspec, build, config, plan as plan_mod
+from planner.actions import ActionType
 from planner.errors import ConfigError, EcsplanError, UsageError
 from planner.execute import ApplyReport, apply_plan
-from planner.model import Controller, DesiredService, ServiceRef
+from planner.model import Controller, DesiredService, PlanOptions, ServiceRef
 from planner.plan import Plan
-from planner.rollout import RolloutExpectation
+from planner.rollout import CodeDeployExpectation, RolloutExpectation
+from providers import codedeploy
+from providers.codedeploy import DeploymentGroups
 from providers.applier import AwsApplier
 from providers.ecs import cluster_name
 from providers.reader import AwsReader
@@ -91,13 +94,27 @@ class Context:
         return self._session
 
 
-def make_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
-    """Read the live state of every service (read-only) and build the plan."""
+def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOptions = PlanOptions()) -> Plan:
+    """Read the live state of every service (read-only) and build the plan. The CodeDeploy
+    application and group are looked up only for services that get a deployment, all at once."""
     session = ctx.session
     reader = AwsReader(session)
     live = reader.read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
     region, account = session.identity()
-    plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+
+    def build_all() -> Plan:
+        return build.build_plan(
+            ((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options
+        )
+
+    plan = build_all()
+    deploying = {s.ref for s in plan.services if s.action(ActionType.CREATE_DEPLOYMENT)}
+    if deploying:
+        groups = DeploymentGroups(session).resolve(
+            (d.ref, d.codedeploy_application, d.codedeploy_group, d.source) for d in desired if d.ref in deploying
+        )
+        live = {ref: attrs.evolve(state, codedeploy=groups.get(ref)) for ref, state in live.items()}
+        plan = build_all()
     validate_plan(plan, {d.ref: d for d in desired})
     return plan
 
@@ -117,14 +134,24 @@ def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float 
         state = live[d.ref]
         if state.service is None:
             raise EcsplanError(f"{d.ref}: the service does not exist; nothing to wait for")
+        limit = timeout if timeout is not None else d.timeout_seconds
+        if state.service.controller is Controller.CODE_DEPLOY:
+            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+            deployment_id = codedeploy.active_deployment(session, group.application, group.group)
+            if deployment_id is None:
+                ctx.progress(f"{d.ref}: no CodeDeploy deployment in progress in {group.application}/{group.group}")
+                continue
+            # The AppSpec names the task definition the service must run once it Succeeded.
+            waiter.wait_codedeploy(d.ref, CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=None), limit, ctx.progress)
+            continue
         if state.service.controller is not Controller.ECS:
-            raise EcsplanError(f"{d.ref}: waiting for {state.service.controller.value} deployments is not supported yet")
+            raise EcsplanError(f"{d.ref}: ecsplan cannot follow deployments of the {state.service.controller.value} controller")
         primary = next((x for x in state.service.description.get("deployments") or [] if x.get("status") == "PRIMARY"), None)
         expect = RolloutExpectation(
             deployment_id=primary.get("id") if primary else None,
             task_definition_arn=primary.get("taskDefinition") if primary else None,
         )
-        waiter.wait_rolling(d.ref, expect, timeout if timeout is not None else d.timeout_seconds, ctx.progress)
+        waiter.wait_rolling(d.ref, expect, limit, ctx.progress)
 
 
 def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
@@ -157,9 +184,13 @@ def load_plan(path: str) -> Plan:
     return plan_mod.load(path)
 
 
-def describe_for_render(desired: DesiredService, what: str) -> dict[str, Any]:
+def describe_for_render(desired: DesiredService, what: str, *, task_definition_arn: str | None = None) -> dict[str, Any]:
     if what == "taskdef":
         return build.register_payload(desired.task_definition)
     if what == "servicedef":
         return dict(desired.service_definition)
-    raise UsageError(f"ecsplan render {what}: not supported yet")
+    if what == "appspec":
+        hooks = list((desired.appspec or {}).get("Hooks") or [])
+        td = task_definition_arn or f"<the ARN of the {desired.task_definition.get('family')} revision to deploy>"
+        return appspec.build_appspec(desired.service_definition, td, hooks, source=desired.service_definition_path or desired.source)
+    raise UsageError(f"ecsplan render {what}: unknown document; choose taskdef, servicedef or appspec")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import contextlib
 
@@ -37,14 +37,66 @@ def _env(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def _seed_network(ctx: commands.Context) -> dict[str, str]:
-    """The VPC, subnet and security group the demo service's awsvpc configuration names."""
-    ec2 = ctx.session.client("ec2")
+Client = Callable[[str], Any]
+
+
+def seed_network(client: Client, cluster: str = "ecsplan-demo") -> dict[str, str]:
+    """The VPC, subnets, security group and cluster the demo services name; returns the values
+    their templates read (DEMO_SUBNET_ID, ...)."""
+    ec2 = client("ec2")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24", AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+    subnet_b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.2.0/24", AvailabilityZone=f"{REGION}b")["Subnet"]["SubnetId"]
     sg = ec2.create_security_group(GroupName="web", Description="demo web", VpcId=vpc)["GroupId"]
-    ctx.session.client("ecs").create_cluster(clusterName="ecsplan-demo")
-    return {"DEMO_SUBNET_ID": subnet, "DEMO_SECURITY_GROUP_ID": sg}
+    client("ecs").create_cluster(clusterName=cluster)
+    return {"DEMO_VPC_ID": vpc, "DEMO_SUBNET_ID": subnet, "DEMO_SUBNET_B_ID": subnet_b, "DEMO_SECURITY_GROUP_ID": sg}
+
+
+def seed_load_balancer(client: Client, net: dict[str, str]) -> dict[str, str]:
+    """An ALB with a listener and the blue/green pair of target groups CodeDeploy switches between."""
+    elb = client("elbv2")
+    lb = elb.create_load_balancer(
+        Name="web-bg", Subnets=[net["DEMO_SUBNET_ID"], net["DEMO_SUBNET_B_ID"]], SecurityGroups=[net["DEMO_SECURITY_GROUP_ID"]]
+    )["LoadBalancers"][0]["LoadBalancerArn"]
+    tgs = [
+        elb.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=net["DEMO_VPC_ID"], TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        for name in ("web-bg-blue", "web-bg-green")
+    ]
+    listener = elb.create_listener(
+        LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=[{"Type": "forward", "TargetGroupArn": tgs[0]}]
+    )["Listeners"][0]["ListenerArn"]
+    return {"DEMO_TARGET_GROUP_ARN": tgs[0], "DEMO_TARGET_GROUP_GREEN_ARN": tgs[1], "DEMO_LISTENER_ARN": listener}
+
+
+def seed_codedeploy(client: Client, lb: dict[str, str], *, cluster: str = "ecsplan-demo", service: str = "web-bg",
+                    application: str | None = None, group: str | None = None) -> tuple[str, str]:
+    """The CodeDeploy application (compute platform ECS) and the deployment group for the service,
+    named as `aws ecs deploy` names them; created after the service, as AWS requires."""
+    application = application or f"AppECS-{cluster}-{service}"
+    group = group or f"DgpECS-{cluster}-{service}"
+    cd = client("codedeploy")
+    cd.create_application(applicationName=application, computePlatform="ECS")
+    cd.create_deployment_group(
+        applicationName=application,
+        deploymentGroupName=group,
+        serviceRoleArn="arn:aws:iam::123456789012:role/ecsCodeDeployRole",
+        deploymentConfigName="CodeDeployDefault.ECSAllAtOnce",
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        blueGreenDeploymentConfiguration={
+            "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0},
+            "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
+        },
+        loadBalancerInfo={
+            "targetGroupPairInfoList": [
+                {
+                    "targetGroups": [{"name": "web-bg-blue"}, {"name": "web-bg-green"}],
+                    "prodTrafficRoute": {"listenerArns": [lb["DEMO_LISTENER_ARN"]]},
+                }
+            ]
+        },
+        ecsServices=[{"serviceName": service, "clusterName": cluster}],
+    )
+    return application, group
 
 
 def run(*, color: bool, out: Callable[[str], None] = print) -> int:
@@ -64,7 +116,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
         with sandbox.in_process():
             ctx = commands.Context(settings=AwsSettings(region=REGION), progress=progress)
             heading("ecsplan demo: an in-process sandbox (moto + real-ECS rollout behaviour); no AWS account, no network.")
-            net = _seed_network(ctx)
+            net = seed_network(ctx.session.client)
             out("Seeding: `ecsplan apply` of the demo service on nginx:1.25 ...")
             with _env(**net, IMAGE_TAG="1.25"):
                 seed = commands.make_plan(ctx, commands.load_desired([config]))

@@ -10,7 +10,17 @@ from typing import Any, Callable
 from planner.errors import DeploymentFailed, WaitTimeout
 from planner.execute import Emit
 from planner.model import ServiceRef
-from planner.rollout import RolloutExpectation, RolloutState, describe_deployments, judge
+from planner.rollout import (
+    CodeDeployExpectation,
+    RolloutExpectation,
+    RolloutState,
+    describe_codedeploy,
+    describe_deployments,
+    judge,
+    judge_codedeploy,
+    short_td,
+)
+from providers import codedeploy
 from providers.session import Session, aws_errors, poll_interval
 
 
@@ -84,6 +94,45 @@ class AwsWaiter:
                 raise WaitTimeout(
                     f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; it may still be running "
                     f"(now: {state}). Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
+                )
+            self.sleep(interval)
+
+
+    def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
+        """Poll the deployment; print its status and each lifecycle event as it moves; at
+        Succeeded, check the service really runs the new task definition."""
+        timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
+        interval = poll_interval()
+        started = self.clock()
+        last_status = ""
+        seen: dict[str, str] = {}
+        emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)})")
+        while True:
+            info = codedeploy.get_deployment(self.session, expect.deployment_id)
+            status = describe_codedeploy(info)
+            if status != last_status:
+                emit(f"{ref}: deployment {expect.deployment_id}: {status}")
+                last_status = status
+            for event in codedeploy.lifecycle_events(self.session, expect.deployment_id):
+                name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
+                if seen.get(name) != state and state != "Pending":
+                    seen[name] = state
+                    diag = (event.get("diagnostics") or {}).get("message")
+                    emit(f"{ref}:   {name}: {state}" + (f" ({diag})" if diag else ""))
+            service_td = None
+            if info.get("status") == "Succeeded":
+                service_td = self._describe(ref).get("taskDefinition")
+            verdict = judge_codedeploy(info, service_td, expect)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}; the service runs {short_td(service_td)}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                raise DeploymentFailed(f"{ref}: {verdict.message}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy deployment "
+                    f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
+                    f"`{self.resume_hint}`, or stop it with rollback in the console"
                 )
             self.sleep(interval)
 

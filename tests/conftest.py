@@ -110,5 +110,44 @@ class Project:
 @pytest.fixture
 def project(tmp_path, aws):
     dest = tmp_path / "demo"
-    shutil.copytree(ROOT / "fixtures" / "demo", dest)
+    shutil.copytree(ROOT / "fixtures" / "demo", dest, ignore=shutil.ignore_patterns("bluegreen"))
     return Project(dest, aws)
+
+
+class BlueGreen(Project):
+    """fixtures/demo/bluegreen: a CODE_DEPLOY service behind an ALB with a blue/green target group
+    pair. `create()` makes the service with ecsplan, then its CodeDeploy application and group
+    and an auto scaling target, as a team would have them."""
+
+    def __init__(self, path: Path, aws: Aws):
+        from providers import demo
+
+        self.path, self.aws = path, aws
+        self.env = demo.seed_network(aws.client)
+        self.env.update(demo.seed_load_balancer(aws.client, self.env))
+        self.env["IMAGE_TAG"] = "1.25"
+
+    def create(self, *, codedeploy=True, scalable_target=True):
+        from providers import demo
+
+        res = self.run("apply", "--auto-approve")
+        assert res.returncode == 0, res.stdout + res.stderr
+        if codedeploy:
+            self.application, self.group = demo.seed_codedeploy(self.aws.client, self.env)
+        if scalable_target:
+            self.aws.client("application-autoscaling").register_scalable_target(
+                ServiceNamespace="ecs", ResourceId="service/ecsplan-demo/web-bg",
+                ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=4)
+        self.aws.server.clear_requests()
+        return self
+
+    def scalable_target(self):
+        return self.aws.client("application-autoscaling").describe_scalable_targets(
+            ServiceNamespace="ecs", ResourceIds=["service/ecsplan-demo/web-bg"])["ScalableTargets"][0]
+
+
+@pytest.fixture
+def bluegreen(tmp_path, aws):
+    dest = tmp_path / "bluegreen"
+    shutil.copytree(ROOT / "fixtures" / "demo" / "bluegreen", dest)
+    return BlueGreen(dest, aws)

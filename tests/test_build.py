@@ -166,10 +166,68 @@ def test_network_change_starts_a_deployment_and_tags_go_through_tag_resource():
     assert upd.payload["tags_remove"] == []
 
 
+CD_SERVICE = dict(SERVICE, deploymentController={"type": "CODE_DEPLOY"},
+                  loadBalancers=[{"targetGroupArn": "tg-blue", "containerName": "app", "containerPort": 80}])
+
+
+def cd_live(service=CD_SERVICE, target_group="tg-blue"):
+    lv = live(service=service, controller="CODE_DEPLOY")
+    lv.service.description["loadBalancers"][0]["targetGroupArn"] = target_group
+    return lv
+
+
 def test_code_deploy_new_image_goes_through_a_deployment_never_update_service():
-    sp = build_service_plan(desired(task=with_image("nginx:1.27"), service=dict(SERVICE, deploymentController={"type": "CODE_DEPLOY"})),
-                            live(controller="CODE_DEPLOY"))
+    sp = build_service_plan(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), cd_live())
     assert types(sp) == [ActionType.REGISTER_TASK_DEFINITION, ActionType.CREATE_DEPLOYMENT]
+    props = sp.actions[1].payload["appspec"]["Resources"][0]["TargetService"]["Properties"]
+    assert props["TaskDefinition"] == KNOWN_AFTER_APPLY
+    assert props["LoadBalancerInfo"] == {"ContainerName": "app", "ContainerPort": 80}
+    assert props["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"] == ["subnet-b", "subnet-a"]
+
+
+def test_code_deploy_swapped_target_group_is_not_a_change():
+    assert types(build_service_plan(desired(service=CD_SERVICE), cd_live(target_group="tg-green"))) == []
+
+
+@pytest.mark.parametrize(
+    "change, update_fields, deploy_paths",
+    [
+        ({"desiredCount": 5}, {"desiredCount"}, None),
+        ({"healthCheckGracePeriodSeconds": 60}, {"healthCheckGracePeriodSeconds"}, None),
+        ({"platformVersion": "1.4.0"}, None, ["platformVersion"]),
+        ({"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-c"], "securityGroups": ["sg-1"]}}},
+         None, ["networkConfiguration.awsvpcConfiguration.subnets"]),
+        ({"loadBalancers": [{"targetGroupArn": "tg-blue", "containerName": "app", "containerPort": 8080}]},
+         None, ["loadBalancers[app:80]", "loadBalancers[app:8080]"]),
+    ],
+)
+def test_code_deploy_routes_each_field_to_update_service_or_the_appspec(change, update_fields, deploy_paths):
+    sp = build_service_plan(desired(service=dict(CD_SERVICE, **change)), cd_live())
+    upd, dep = sp.action(ActionType.UPDATE_SERVICE), sp.action(ActionType.CREATE_DEPLOYMENT)
+    if update_fields:
+        assert set(upd.payload["set"]) == update_fields and dep is None
+    else:
+        assert upd is None and [c.path for c in dep.changes] == deploy_paths
+
+
+def test_suspend_and_resume_wrap_the_deployment_only_when_asked():
+    from planner.model import PlanOptions
+
+    opts = PlanOptions(suspend_autoscaling=True, rollback_events=("DEPLOYMENT_FAILURE",))
+    sp = build_service_plan(desired(task=with_image("nginx:1.27"), service=dict(CD_SERVICE, desiredCount=3)), cd_live(), opts)
+    assert types(sp) == [ActionType.REGISTER_TASK_DEFINITION, ActionType.SUSPEND_AUTOSCALING, ActionType.UPDATE_SERVICE,
+                         ActionType.CREATE_DEPLOYMENT, ActionType.RESUME_AUTOSCALING]
+    assert sp.action(ActionType.CREATE_DEPLOYMENT).payload["auto_rollback_events"] == ["DEPLOYMENT_FAILURE"]
+    # nothing deploys: nothing to suspend
+    assert types(build_service_plan(desired(service=dict(SERVICE, desiredCount=3)), live(), opts)) == [ActionType.UPDATE_SERVICE]
+
+
+def test_code_deploy_without_load_balancer_is_a_config_error():
+    from planner.errors import ConfigError
+
+    no_lb = dict(SERVICE, deploymentController={"type": "CODE_DEPLOY"})
+    with pytest.raises(ConfigError, match="loadBalancers"):
+        build_service_plan(desired(task=with_image("nginx:1.27"), service=no_lb), live(service=no_lb, controller="CODE_DEPLOY"))
 
 
 def test_plan_orders_services_and_counts_actions():

@@ -124,3 +124,54 @@ def test_plan_for_another_region_or_account_is_refused(region, account, words):
     plan, states = new_image_plan()
     report, applier, _ = run(plan, states, reader=FakeReader(states, region=region, account=account))
     assert isinstance(report.error, StalePlanError) and words in str(report.error) and applier.calls == []
+
+
+class ScalingApplier(FakeApplier):
+    def __init__(self, found="suspended", **kw):
+        super().__init__(**kw)
+        self.found = found
+
+    def suspend_autoscaling(self, payload):
+        self._do("suspend", payload)
+        return self.found
+
+    def resume_autoscaling(self, payload):
+        self._do("resume", payload)
+
+    def create_deployment(self, payload, task_definition_arn):
+        self._do("deploy", payload)
+        return "d-1"
+
+
+def code_deploy_plan():
+    from planner.model import PlanOptions
+    from tests.test_build import CD_SERVICE, cd_live
+
+    lv = cd_live()
+    opts = PlanOptions(suspend_autoscaling=True)
+    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], region="us-east-1",
+                      account="123456789012", options=opts)
+    return plan, {REF: lv}
+
+
+class CodeDeployWaiter(FakeWaiter):
+    def wait_codedeploy(self, ref, expect, timeout, emit):
+        self.waits.append((ref, expect))
+        if self.error:
+            raise self.error
+
+
+@pytest.mark.parametrize("error", [DeploymentFailed("Failed"), KeyboardInterrupt()])
+def test_autoscaling_is_resumed_when_the_deployment_fails_or_is_interrupted(error):
+    plan, states = code_deploy_plan()
+    report, applier, waiter = run(plan, states, applier=ScalingApplier(), waiter=CodeDeployWaiter(error))
+    assert [c[0] for c in applier.calls] == ["register", "suspend", "deploy", "resume"]
+    assert report.error is not None and report.not_done == []
+
+
+def test_resume_comes_after_the_wait_and_is_skipped_when_it_was_suspended_before():
+    plan, states = code_deploy_plan()
+    report, applier, waiter = run(plan, states, applier=ScalingApplier(found="already suspended"), waiter=CodeDeployWaiter())
+    assert report.ok and [c[0] for c in applier.calls] == ["register", "suspend", "deploy"]
+    assert waiter.waits[0][1].deployment_id == "d-1"
+    assert "did not suspend" in report.done[-1][2]

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from planner.actions import KNOWN_AFTER_APPLY, MARKERS, Action
+from planner.appspec import appspec_yaml
 from planner.diff import Change
 from planner.plan import Plan, ServicePlan, summary_line
 from planner.render.mask import SENSITIVE, mask_change, patterns_for
@@ -52,6 +53,13 @@ def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) ->
     lines = [head]
     for change in action.changes:
         lines.append(render_change(mask_change(change, patterns), paint))
+    for key, value in action.details.items():
+        if key == "appspec":
+            body = appspec_yaml(value).rstrip().replace("\n", "\n          ")
+            lines.append(f"        appspec:\n          {body}")
+        else:
+            shown = ", ".join(value) if isinstance(value, list) else value
+            lines.append(f"        {key}: {shown}")
     return lines
 
 
