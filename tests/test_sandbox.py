@@ -36,6 +36,17 @@ EXPECTED_PATCHES = [
     "create_service_keeps_fields",
     "code_deploy_refuses_rolling_fields",
     "update_service_like_ecs",
+    "scalable_target_check_does_not_poll",
+    "suspended_state_kept_per_flag",
+    "batch_get_applications_limit",
+    "create_deployment_validates_appspec",
+    "deployments_progress_on_get",
+    "deployments_progress_on_batch_get",
+    "stop_deployment",
+    "batch_get_deployment_groups",
+    "list_deployment_targets",
+    "get_deployment_target",
+    "batch_get_deployment_targets",
     "rollouts_progress_on_describe",
 ]
 
