@@ -17,6 +17,7 @@ import contextlib
 
 from planner.render import text as render_text
 from providers import commands
+from planner.model import PlanOptions
 from providers.session import AwsSettings
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -155,6 +156,44 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                     return 1
                 out(f"ecsplan: error: {report.error}")
                 out("exit code: 1. The circuit breaker rolled back; ecsplan reports the failure instead of a green deploy.")
+
+            # Blue/green: a CODE_DEPLOY service beside the rolling one, planned together.
+            bg_config = str(DEMO_DIR / "bluegreen" / "ecspresso.yml")
+            folder = os.path.relpath(DEMO_DIR)
+            lb = seed_load_balancer(ctx.session.client, net)
+            with _env(**net, **lb, IMAGE_TAG="1.25"):
+                heading("5. A blue/green service (deploymentController CODE_DEPLOY) behind an ALB with two target groups")
+                out("Seeding: `ecsplan apply` of web-bg on nginx:1.25, then its CodeDeploy application, deployment group")
+                out("and an auto scaling target, as a team would have them ...")
+                seed = commands.make_plan(ctx, commands.load_desired([bg_config]))
+                report = commands.run_apply(ctx, seed, wait=True, timeout=None, resume_hint="ecsplan wait")
+                if report.error:
+                    raise report.error
+                seed_codedeploy(ctx.session.client, lb)
+                ctx.session.client("application-autoscaling").register_scalable_target(
+                    ServiceNamespace="ecs", ResourceId="service/ecsplan-demo/web-bg",
+                    ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=4,
+                )
+            with _env(**net, **lb, IMAGE_TAG="1.27"):
+                flags = "--suspend-autoscaling --rollback-events DEPLOYMENT_FAILURE"
+                options = PlanOptions(suspend_autoscaling=True, rollback_events=("DEPLOYMENT_FAILURE",))
+                heading(f"6. Both services in one plan: IMAGE_TAG=1.27 ecsplan plan -c {folder} {flags}")
+                plan = commands.make_plan(ctx, commands.load_desired([str(DEMO_DIR)]), options)
+                out(render_text.render(plan, color=color).rstrip())
+
+                heading(f"7. IMAGE_TAG=1.27 ecsplan apply -c {folder} {flags} --auto-approve")
+                report = commands.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
+                if report.error:
+                    raise report.error
+                out("Apply complete: CodeDeploy Succeeded, the service runs the new revision, auto scaling resumed.")
+
+                heading(f"8. Re-plan: IMAGE_TAG=1.27 ecsplan plan -c {folder} --detailed-exitcode")
+                again = commands.make_plan(ctx, commands.load_desired([str(DEMO_DIR)]))
+                out(render_text.render(again, color=color).rstrip())
+                out(f"exit code: {2 if again.has_changes else 0} (CodeDeploy swapped the target groups; that is not a change)")
+                if again.has_changes:
+                    out("demo failed: the re-plan is not clean")
+                    return 1
 
             heading("Done. Point ecsplan at your own ecspresso.yml: `ecsplan plan -c ecspresso.yml`.")
     sys.stdout.flush()

@@ -20,6 +20,14 @@ def test_demo_runs_the_whole_loop():
     assert "deployment completed" in out and "Apply complete" in out
     assert "No changes. The live services match the definitions.\nexit code: 0" in out
     assert "ECS deployment circuit breaker: tasks failed to start; ECS rolled back to web:2" in out
+    # blue/green beside the rolling service, planned together; the re-plan is clean after the swap
+    assert "# web (cluster ecsplan-demo, controller ECS): no changes" in out
+    assert "+ create_deployment: blue/green deployment through CodeDeploy" in out
+    assert "suspend_autoscaling: suspended auto scaling of service/ecsplan-demo/web-bg" in out
+    assert "CodeDeploy deployment d-" in out and "Succeeded; the service runs web-bg:2" in out
+    assert "resume_autoscaling: resumed auto scaling" in out
+    assert out.rstrip().endswith("`ecsplan plan -c ecspresso.yml`.")
+    assert "# web-bg (cluster ecsplan-demo, controller CODE_DEPLOY): no changes" in out
     assert "\033[" not in out and "Traceback" not in res.stderr
 
 
