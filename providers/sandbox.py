@@ -1009,6 +1009,7 @@ ECS_UPDATE_ERROR = {
 #: errorInformation of a deployment stopped with StopDeployment (the sandbox's wording).
 MANUAL_STOP_ERROR = {"code": "MANUAL_STOP", "message": "The deployment was stopped by the user."}
 
+# StopDeployment's reply, as in API_StopDeployment.html's sample response.
 _STOP_PENDING = "Stopping Pending. Stopping to schedule commands in the deployment instances"
 
 # Sandbox bookkeeping on moto's DeploymentInfo objects (moto's reset discards them with it).
@@ -2129,8 +2130,9 @@ def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bo
 
 def _change_desired_count(backend: Any, service: Any, desired: int) -> None:
     service.desired_count = desired
-    if service.task_sets:
-        # CODE_DEPLOY: the task sets follow at once (ECS scales each to desiredCount x scale).
+    if service.task_sets and (service.deployment_controller or {}).get("type") == "CODE_DEPLOY":
+        # The task sets follow at once (ECS scales each to desiredCount x scale). EXTERNAL
+        # services' task sets (moto's CreateTaskSet) keep moto's behaviour.
         _scale_task_sets(backend, service)
         return
     if not service.deployments:

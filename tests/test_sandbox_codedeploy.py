@@ -378,6 +378,22 @@ def test_desired_count_scales_the_primary_task_set(aws: Aws, bg: BlueGreen) -> N
     )
 
 
+def test_external_services_task_sets_keep_moto_behaviour(aws: Aws, bg: BlueGreen) -> None:
+    aws.ecs.create_service(
+        cluster=bg.cluster,
+        serviceName="external",
+        taskDefinition=bg.task_definition,
+        desiredCount=1,
+        deploymentController={"type": "EXTERNAL"},
+    )
+    aws.ecs.create_task_set(
+        cluster=bg.cluster, service="external", taskDefinition=bg.task_definition
+    )
+    updated = aws.ecs.update_service(cluster=bg.cluster, service="external", desiredCount=3)
+    assert updated["service"]["runningCount"] == 3  # moto's immediate count, no task set model
+    assert "computedDesiredCount" not in updated["service"]["taskSets"][0]
+
+
 def test_task_set_attributes_are_kept_where_the_serializer_reads_them() -> None:
     for field, attribute in sandbox._TASK_SET_ATTRIBUTES.items():
         assert attribute == xform_name(field), field
