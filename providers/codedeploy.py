@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+import botocore.exceptions
+
 from planner.errors import ConfigError
 from planner.model import DeploymentGroupInfo, ServiceRef
 from providers.ecs import chunks, cluster_name
@@ -146,10 +148,16 @@ def lifecycle_events(session: Session, deployment_id: str) -> list[dict[str, Any
     """The ECS target's lifecycle events (BeforeInstall ... AfterAllowTraffic) with their status."""
     client = session.client("codedeploy")
     with aws_errors(f"reading the targets of CodeDeploy deployment {deployment_id}"):
-        ids = client.list_deployment_targets(deploymentId=deployment_id).get("targetIds") or []
-        if not ids:
-            return []
-        target = client.get_deployment_target(deploymentId=deployment_id, targetId=ids[0]).get("deploymentTarget") or {}
+        try:
+            ids = client.list_deployment_targets(deploymentId=deployment_id).get("targetIds") or []
+            if not ids:
+                return []
+            target = client.get_deployment_target(deploymentId=deployment_id, targetId=ids[0]).get("deploymentTarget") or {}
+        except botocore.exceptions.ClientError as err:
+            # Right after CreateDeployment the targets may not exist yet: nothing to show.
+            if err.response.get("Error", {}).get("Code") == "DeploymentNotStartedException":
+                return []
+            raise
     return list((target.get("ecsTarget") or {}).get("lifecycleEvents") or [])
 
 
