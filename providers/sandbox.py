@@ -120,6 +120,7 @@ import importlib
 import inspect
 import json
 import logging
+import os
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -2851,9 +2852,16 @@ def _port_of(origin: str | None) -> int | None:
         return None
 
 
+def _skip_default_amis() -> None:
+    # moto loads its catalogue of default AMIs on every EC2 reset (~0.3 s); the sandbox serves
+    # ECS deployments and never uses an AMI.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
 def start_server(port: int = 0) -> SandboxServer:
     """Install the patches and start a moto server on 127.0.0.1 (port 0: a free one)."""
     install()
+    _skip_default_amis()
     try:
         from moto.moto_server.threaded_moto_server import ThreadedMotoServer
     except ImportError as err:  # moto without its [server] extra (flask, werkzeug)
@@ -2889,6 +2897,7 @@ class Recorder:
 def in_process() -> Iterator[Recorder]:
     """moto's ``mock_aws()`` with the patches installed: boto3 talks to the sandbox, in process."""
     install()
+    _skip_default_amis()
     from moto import mock_aws
 
     recorder = Recorder()
