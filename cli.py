@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
     w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
 
+    rb = sub.add_parser("rollback", parents=[common, configs], help="roll back: previous revision, or stop a CodeDeploy deployment",
+                        description="Rolling services go back to the previous ACTIVE revision of their family. CodeDeploy "
+                        "services: a deployment in progress is stopped with rollback; otherwise the previous revision is "
+                        "deployed through CodeDeploy. Shows what it will do and asks first.")
+    rb.add_argument("--auto-approve", action="store_true", help="do not ask")
+    rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
+    rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+
     r = sub.add_parser("render", parents=[common, configs], help="print the rendered desired definitions",
                        description="Print the task or service definition as ecsplan reads it (templates rendered).")
     r.add_argument("what", choices=("taskdef", "servicedef", "appspec"))
@@ -180,16 +188,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
         if plan.blocked:
             print("ecsplan: error: the plan has changes that cannot be made in place; nothing was applied", file=sys.stderr)
             return EXIT_ERROR
-        if not args.auto_approve:
-            sys.stdout.write("\nApply this plan? Only 'y' or 'yes' applies. [y/N] ")
-            sys.stdout.flush()
-            try:
-                answer = sys.stdin.readline().strip().lower()
-            except (OSError, ValueError):
-                answer = ""
-            if answer not in ("y", "yes"):
-                print("\nApply cancelled; nothing was changed.", file=sys.stderr)
-                return EXIT_ERROR
+        if not args.auto_approve and not _confirm("Apply this plan?"):
+            print("\nApply cancelled; nothing was changed.", file=sys.stderr)
+            return EXIT_ERROR
     if not plan.has_changes:
         print("No changes in the plan; nothing to apply.")
         return EXIT_OK
@@ -218,6 +219,33 @@ def cmd_wait(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _confirm(question: str) -> bool:
+    sys.stdout.write(f"\n{question} Only 'y' or 'yes' goes ahead. [y/N] ")
+    sys.stdout.flush()
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except (OSError, ValueError):
+        answer = ""
+    return answer in ("y", "yes")
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    desired = commands.load_desired(args.config)
+    ctx = _context(args, desired)
+    steps = commands.plan_rollback(ctx, desired)
+    print("ecsplan will roll back:")
+    for step in steps:
+        print(f"  ~ {step.desired.ref}: {step.description}")
+    if not args.auto_approve and not _confirm("Roll back?"):
+        print("\nRollback cancelled; nothing was changed.", file=sys.stderr)
+        return EXIT_ERROR
+    commands.run_rollback(ctx, steps, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
+    print("Rollback complete." if not args.no_wait else f"Rollback started. Follow it with `{_resume_hint(args)}`.")
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from providers import commands
 
@@ -239,7 +267,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(color=_color(args, sys.stdout))
 
 
-COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "render": cmd_render, "demo": cmd_demo}
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "rollback": cmd_rollback, "render": cmd_render, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

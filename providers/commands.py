@@ -194,3 +194,85 @@ def describe_for_render(desired: DesiredService, what: str, *, task_definition_a
         td = task_definition_arn or f"<the ARN of the {desired.task_definition.get('family')} revision to deploy>"
         return appspec.build_appspec(desired.service_definition, td, hooks, source=desired.service_definition_path or desired.source)
     raise UsageError(f"ecsplan render {what}: unknown document; choose taskdef, servicedef or appspec")
+
+
+@attrs.frozen(kw_only=True)
+class RollbackStep:
+    """What `ecsplan rollback` will do for one service, shown before it asks."""
+
+    desired: DesiredService
+    description: str
+    stop_deployment: str | None = None  # CodeDeploy: stop this deployment with rollback
+    task_definition: str | None = None  # return to this revision
+    group: Any = None
+
+
+def plan_rollback(ctx: Context, desired: Sequence[DesiredService]) -> list[RollbackStep]:
+    """Rolling: back to the previous ACTIVE revision of the family. CodeDeploy: stop the
+    deployment in progress with rollback, else a deployment of the previous revision."""
+    from providers.ecs import previous_revision
+
+    session = ctx.session
+    live = AwsReader(session).read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    steps = []
+    for d in desired:
+        svc = live[d.ref].service
+        if svc is None or not svc.task_definition_arn:
+            raise EcsplanError(f"{d.ref}: the service does not exist; nothing to roll back")
+        current = svc.task_definition_arn
+        if svc.controller is Controller.CODE_DEPLOY:
+            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+            active = codedeploy.active_deployment(session, group.application, group.group)
+            if active:
+                steps.append(RollbackStep(desired=d, group=group, stop_deployment=active,
+                                          description=f"stop CodeDeploy deployment {active} and roll back (the service keeps {current.rsplit('/', 1)[-1]})"))
+                continue
+        previous = previous_revision(session, current)
+        if previous is None:
+            raise EcsplanError(f"{d.ref}: no ACTIVE revision older than {current.rsplit('/', 1)[-1]} to roll back to")
+        how = "a CodeDeploy deployment" if svc.controller is Controller.CODE_DEPLOY else "a rolling update"
+        group = None
+        if svc.controller is Controller.CODE_DEPLOY:
+            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+        steps.append(RollbackStep(desired=d, group=group, task_definition=previous,
+                                  description=f"taskDefinition {current.rsplit('/', 1)[-1]} -> {previous.rsplit('/', 1)[-1]} by {how}"))
+    return steps
+
+
+def run_rollback(ctx: Context, steps: Sequence[RollbackStep], *, wait: bool, timeout: float | None, resume_hint: str) -> None:
+    session = ctx.session
+    waiter = AwsWaiter(session, resume_hint=resume_hint)
+    for step in steps:
+        d = step.desired
+        limit = timeout if timeout is not None else d.timeout_seconds
+        if step.stop_deployment:
+            ctx.progress(f"{d.ref}: stopping CodeDeploy deployment {step.stop_deployment} with rollback ...")
+            codedeploy.stop_deployment(session, step.stop_deployment, rollback=True)
+            info = codedeploy.get_deployment(session, step.stop_deployment)
+            rollback_id = (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
+            ctx.progress(f"{d.ref}: deployment {step.stop_deployment} {info.get('status')}"
+                         + (f"; rollback deployment {rollback_id}" if rollback_id else ""))
+            if rollback_id and wait:
+                waiter.wait_codedeploy(d.ref, CodeDeployExpectation(deployment_id=rollback_id, task_definition_arn=None), limit, ctx.progress)
+            continue
+        assert step.task_definition is not None
+        if step.group is not None:
+            hooks = list((d.appspec or {}).get("Hooks") or [])
+            spec = appspec.build_appspec(d.service_definition, step.task_definition, hooks, source=d.source)
+            deployment_id = codedeploy.create_deployment(
+                session, application=step.group.application, group=step.group.group, content=appspec.appspec_content(spec),
+                rollback_events=[], description=f"ecsplan rollback: {d.ref} to {step.task_definition.rsplit('/', 1)[-1]}",
+            )
+            ctx.progress(f"{d.ref}: created CodeDeploy deployment {deployment_id}")
+            if wait:
+                waiter.wait_codedeploy(d.ref, CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=step.task_definition),
+                                       limit, ctx.progress)
+            continue
+        updated = AwsApplier(session).update_service(
+            {"cluster": d.ref.cluster, "service": d.ref.service, "taskDefinition": step.task_definition, "set": {}}
+        )
+        primary = next((x for x in updated.get("deployments") or [] if x.get("status") == "PRIMARY"), None)
+        ctx.progress(f"{d.ref}: updated taskDefinition to {step.task_definition.rsplit('/', 1)[-1]}")
+        if wait:
+            waiter.wait_rolling(d.ref, RolloutExpectation(deployment_id=(primary or {}).get("id"), task_definition_arn=step.task_definition),
+                                limit, ctx.progress)

@@ -51,3 +51,18 @@ def describe_task_definition(session: Session, name_or_arn: str) -> LiveTaskDefi
     if resp.get("tags"):
         td["tags"] = resp["tags"]
     return LiveTaskDefinition(arn=td["taskDefinitionArn"], definition=td)
+
+
+def previous_revision(session: Session, current_arn: str) -> str | None:
+    """The latest ACTIVE revision of the family older than `current_arn` (what a rollback
+    returns to), or None."""
+    family, _, rev = current_arn.rsplit("/", 1)[-1].partition(":")
+    current = int(rev or 0)
+    ecs = session.client("ecs")
+    with aws_errors(f"listing revisions of task definition family {family}"):
+        for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix=family, status="ACTIVE", sort="DESC"):
+            for arn in page.get("taskDefinitionArns", []):
+                name, _, r = arn.rsplit("/", 1)[-1].partition(":")
+                if name == family and int(r) < current:
+                    return str(arn)
+    return None

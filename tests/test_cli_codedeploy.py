@@ -176,3 +176,15 @@ def test_render_appspec(bluegreen):
     assert props["TaskDefinition"].endswith("web-bg:7") and props["LoadBalancerInfo"]["ContainerPort"] == 80
     assert props["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"] == [bluegreen.env["DEMO_SUBNET_ID"]]
     assert spec["Hooks"] == [{"AfterAllowTestTraffic": "ValidateTestTraffic"}]
+
+
+def test_several_deployment_groups_for_one_service_is_an_error_naming_them(bluegreen):
+    from providers import demo
+
+    bg = bluegreen.create()
+    demo.seed_codedeploy(bg.aws.client, bg.env, application="Other", group="also-web-bg")
+    res = bg.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 1
+    assert "several CodeDeploy deployment groups deploy ecsplan-demo/web-bg" in res.stderr
+    assert "AppECS-ecsplan-demo-web-bg/DgpECS-ecsplan-demo-web-bg" in res.stderr and "Other/also-web-bg" in res.stderr
+    assert bg.aws.mutations() == []
