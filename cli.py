@@ -81,7 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plan", parents=[common, configs, shaping], help="compare the definitions with live ECS and print the plan",
                        description="Read the config(s), compare with what runs in ECS, and print the ordered plan. Changes nothing.")
     p.add_argument("--out", metavar="FILE", help="save the plan (mode 0600) for `ecsplan apply FILE`")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="output format: text (terminal), json (scripts; see docs/plan-json.md), markdown (pull requests)")
+    p.add_argument("--summary-file", metavar="PATH",
+                   help="also write the plan as Markdown to PATH (e.g. a PR comment body), whatever --format is")
+    p.add_argument("--github-step-summary", action="store_true",
+                   help="also append the plan as Markdown to $GITHUB_STEP_SUMMARY (GitHub Actions)")
     p.add_argument("--detailed-exitcode", action="store_true", help="exit 0 when there are no changes, 2 when there are, 1 on error")
 
     a = sub.add_parser("apply", parents=[common, configs, shaping], help="carry out a plan and wait until the deployment succeeded",
@@ -147,12 +152,22 @@ def _resume_hint(args: argparse.Namespace) -> str:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from planner.errors import UsageError
     from providers import commands
 
     desired = commands.load_desired(args.config)
     ctx = _context(args, desired)
     plan = commands.make_plan(ctx, desired, _options(args))
     sys.stdout.write(commands.render_plan(plan, args.format, color=_color(args, sys.stdout)))
+    if args.summary_file or args.github_step_summary:
+        markdown = commands.render_plan(plan, "markdown", color=False)
+        if args.summary_file:
+            commands.write_text(args.summary_file, markdown, append=False)
+        if args.github_step_summary:
+            target = os.environ.get("GITHUB_STEP_SUMMARY")
+            if not target:
+                raise UsageError("--github-step-summary: GITHUB_STEP_SUMMARY is not set (it is, inside a GitHub Actions job)")
+            commands.write_text(target, markdown, append=True)
     if args.out:
         commands.save_plan(plan, args.out)
         print(f"Saved the plan to {args.out}. Apply exactly this plan with: ecsplan apply {args.out}", file=sys.stderr)

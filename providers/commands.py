@@ -159,6 +159,10 @@ def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
         from planner.render import json as render_json
 
         return render_json.render(plan)
+    if fmt == "markdown":
+        from planner.render import markdown as render_markdown
+
+        return render_markdown.render(plan)
     from planner.render import text as render_text
 
     return render_text.render(plan, color=color)
@@ -276,3 +280,11 @@ def run_rollback(ctx: Context, steps: Sequence[RollbackStep], *, wait: bool, tim
         if wait:
             waiter.wait_rolling(d.ref, RolloutExpectation(deployment_id=(primary or {}).get("id"), task_definition_arn=step.task_definition),
                                 limit, ctx.progress)
+
+
+def write_text(path: str, text: str, *, append: bool) -> None:
+    try:
+        with open(path, "a" if append else "w") as fh:
+            fh.write(text if not append else "\n" + text)
+    except OSError as err:
+        raise EcsplanError(f"cannot write {path}: {err.strerror}") from err

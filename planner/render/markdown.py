@@ -1,0 +1,128 @@
+"""`--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY` (tfcmt/Atlantis style).
+
+A heading with the result, the summary line, blocked changes and removals called out at the top,
+a table of services, then per changed service a `<details>` block holding a ```diff block. GitHub
+caps comments near 64 KB: output over `LIMIT` characters is shortened service by service, each
+block closed properly and followed by a visible note; never cut mid-block. No ANSI codes.
+"""
+
+from __future__ import annotations
+
+from planner.actions import Action
+from planner.plan import Plan, ServicePlan, summary_line
+from planner.render.mask import mask_change, patterns_for
+from planner.render.text import format_value
+
+LIMIT = 60_000
+
+
+def _diff_lines(service: ServicePlan) -> list[str]:
+    """The service's plan as diff lines: `+` added, `-` removed; a change is its old value as a
+    `-` line and its new value as a `+` line, so GitHub colours both."""
+    patterns = patterns_for(service.sensitive)
+    lines: list[str] = []
+    for b in service.blocked:
+        lines.append(f"! blocked: {b.path}: {format_value(b.before)} -> {format_value(b.after)}")
+        lines.append(f"!   {b.reason}")
+    for action in service.actions:
+        lines.extend(_action_lines(action, patterns))
+    return lines
+
+
+def _action_lines(action: Action, patterns: tuple[str, ...]) -> list[str]:
+    head = f"# {action.type.value}" + (f": {action.note}" if action.note else "")
+    lines = [head]
+    for raw in action.changes:
+        c = mask_change(raw, patterns)
+        if c.before is not None:
+            lines.extend(_signed("-", f"{c.path}: {format_value(c.before)}"))
+        if c.after is not None:
+            lines.extend(_signed("+", f"{c.path}: {format_value(c.after)}"))
+    for key, value in action.details.items():
+        if key == "appspec":
+            continue  # shown as its own block below
+        shown = ", ".join(value) if isinstance(value, list) else value
+        lines.append(f"  {key}: {shown}")
+    return lines
+
+
+def _signed(sign: str, text: str) -> list[str]:
+    """Every line of a (possibly multi-line) value carries the sign, so GitHub colours it all."""
+    return [f"{sign} {line}" for line in text.splitlines()]
+
+
+def _appspec_block(service: ServicePlan) -> list[str]:
+    from planner.appspec import appspec_yaml
+
+    for action in service.actions:
+        if "appspec" in action.details:
+            return ["", "AppSpec it will send:", "", "```yaml", appspec_yaml(action.details["appspec"]).rstrip(), "```"]
+    return []
+
+
+def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
+    kinds = ", ".join(a.type.value for a in service.actions) or "blocked"
+    lines = _diff_lines(service)
+    shown, hidden = (lines, 0) if max_lines is None or len(lines) <= max_lines else (lines[:max_lines], len(lines) - max_lines)
+    out = [
+        f"<details><summary><b>{service.ref.service}</b> ({service.ref.cluster}, {service.controller.value}): {kinds}</summary>",
+        "",
+        "```diff",
+        *shown,
+        "```",
+    ]
+    if hidden:
+        out.append(f"\n**Shortened:** {hidden} more line{'s' if hidden != 1 else ''} of this service's plan not shown "
+                   "(GitHub caps comments near 64 KB); run `ecsplan plan` for the full plan.")
+    else:
+        out.extend(_appspec_block(service))
+    out += ["", "</details>", ""]
+    return out
+
+
+def _header(plan: Plan) -> list[str]:
+    changed = [s for s in plan.services if s.has_changes]
+    if plan.blocked:
+        title = "## ecsplan plan: blocked changes, apply will refuse this plan"
+    elif changed:
+        title = f"## ecsplan plan: {len(changed)} of {len(plan.services)} service{'s' if len(plan.services) != 1 else ''} will change"
+    else:
+        title = "## ecsplan plan: no changes"
+    lines = [title, "", f"**{summary_line(plan)}**", ""]
+    if plan.blocked:
+        lines.append("> [!CAUTION]")
+        lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")
+        for ref, b in plan.blocked:
+            lines.append(f"> - `{ref}` `{b.path}`: {b.reason}")
+        lines.append("")
+    removals = [(s.ref, c.path) for s in plan.services for a in s.actions for c in a.changes if c.kind == "remove"]
+    if removals:
+        lines.append("> [!WARNING]")
+        lines.append("> This plan removes:")
+        lines.extend(f"> - `{ref}` `{path}`" for ref, path in removals)
+        lines.append("")
+    lines += ["| service | cluster | controller | plan |", "|---|---|---|---|"]
+    for s in plan.services:
+        what = ", ".join(f"`{a.type.value}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
+        if s.blocked and s.actions:
+            what += ", **blocked**"
+        lines.append(f"| {s.ref.service} | {s.ref.cluster} | {s.controller.value} | {what} |")
+    lines.append("")
+    return lines
+
+
+def render(plan: Plan, *, limit: int = LIMIT) -> str:
+    head = _header(plan)
+    changed = [s for s in plan.services if s.has_changes]
+    full = "\n".join(head + [line for s in changed for line in _service_block(s, None)])
+    if len(full) <= limit:
+        return full.rstrip() + "\n"
+    # Too long: give every service the same share, in lines, and shrink until it fits.
+    budget = max(max(len(_diff_lines(s)) for s in changed), 1)
+    while budget > 1:
+        budget = max(budget * 3 // 4, 1)
+        text = "\n".join(head + [line for s in changed for line in _service_block(s, budget)])
+        if len(text) <= limit:
+            return text.rstrip() + "\n"
+    text = "\n".join(head + [line for s in changed for line in _service_block(s, 1)])
+    return text.rstrip() + "\n"
