@@ -16,7 +16,8 @@ from planner.normalize import (
     SERVICE_UPDATABLE,
     TASK_READ_ONLY,
     canonical_service,
-    canonical_task_definition,
+    comparable_services,
+    comparable_task_definitions,
 )
 from planner.plan import Plan, ServicePlan, live_view
 
@@ -97,8 +98,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
 
     # 1. register_task_definition: only when the definition really differs from the revision the
     #    service runs (kayac/ecspresso#218), or the family's latest ACTIVE for a new service.
-    want_td = canonical_task_definition(desired.task_definition)
-    have_td = canonical_task_definition(live.task_definition.definition if live.task_definition else None)
+    want_td, have_td = comparable_task_definitions(
+        desired.task_definition, live.task_definition.definition if live.task_definition else None
+    )
     td_changes = diff(have_td, want_td)
     register = bool(td_changes) or live.task_definition is None
     if register:
@@ -134,10 +136,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     else:
         live_desc = live.service.description
         blocked = _blocked_changes(desired, live_desc, controller)
-        want_c = canonical_service(desired.service_definition, controller)
-        have_c = canonical_service(live_desc, controller)
-        want_m = {k: want_c[k] for k in keys if k in want_c}
-        have_m = {k: have_c[k] for k in keys if k in have_c}
+        want_m, have_m = comparable_services(desired.service_definition, live_desc, keys, controller)
         field_changes = diff(have_m, want_m)
         changed_fields = sorted({_top(c.path) for c in field_changes})
 

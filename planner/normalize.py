@@ -5,17 +5,23 @@ rules below turn "what the user wrote" and "what AWS returns" into the same shap
 the same thing: defaults AWS fills in are dropped, order-insensitive lists become `Keyed` maps
 (so change paths name entries, not positions), units are converted, empties are removed.
 
-Each rule is a named entry in `TASK_RULES` / `SERVICE_RULES` with a one-line reason; the table
-tests in tests/test_normalize.py have one case per rule.
+`RULES` is the table: each rule has a name and the one-line reason shown in the README's "what
+ecsplan ignores and why" (tests/test_normalize.py checks both the README and that every rule has
+a table test). The functions below apply them, in the order `canonical_task_definition` and
+`canonical_service` call them.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import re
 from typing import Any, Callable
 
+import attrs
+
 from planner.model import Controller
+from planner.schema import SCHEMA
 
 
 class Keyed(dict):  # type: ignore[type-arg]
@@ -24,6 +30,68 @@ class Keyed(dict):  # type: ignore[type-arg]
     The diff renders keys of a Keyed as `[key]` (containerDefinitions[app]) and keys of a plain
     dict as `.field`.
     """
+
+
+@attrs.frozen(kw_only=True)
+class Rule:
+    name: str
+    scope: str  # "task definition" or "service"
+    reason: str
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(name="task-read-only", scope="task definition",
+         reason="taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt/By, deregisteredAt are set by AWS, never by you"),
+    Rule(name="empty-is-absent", scope="both",
+         reason="an empty list, an empty object and null mean the same as leaving the key out"),
+    Rule(name="unknown-live-field", scope="both",
+         reason="a field AWS returns that ecsplan's API model does not know (a new AWS feature) is ignored unless your file declares it"),
+    Rule(name="task-network-mode", scope="task definition",
+         reason="networkMode bridge is the EC2 default; FARGATE implies awsvpc"),
+    Rule(name="task-units", scope="task definition",
+         reason='task cpu/memory are compared as strings in CPU units / MiB: "0.25 vCPU" == "256", "1 GB" == 1024 == "1024"'),
+    Rule(name="containers-by-name", scope="task definition",
+         reason="containers are matched by name, not position"),
+    Rule(name="container-defaults", scope="task definition",
+         reason="container cpu 0, essential true, versionConsistency enabled are what AWS assumes when omitted"),
+    Rule(name="env-and-secrets-by-name", scope="task definition",
+         reason="environment and secrets are sets of names: order does not matter"),
+    Rule(name="port-mapping-defaults", scope="task definition",
+         reason='portMappings: protocol defaults to tcp; with awsvpc a missing hostPort is the containerPort; with bridge hostPort 0 is a dynamic port (same as omitted); matched by "port/protocol"'),
+    Rule(name="keyed-container-lists", scope="task definition",
+         reason="mountPoints (by containerPath), ulimits (by name), dependsOn (by containerName), resourceRequirements (by type), extraHosts, systemControls, volumesFrom, environmentFiles: order does not matter; readOnly false is the default"),
+    Rule(name="health-check-defaults", scope="task definition",
+         reason="healthCheck interval 30, timeout 5, retries 3, startPeriod 0 are the defaults AWS fills in"),
+    Rule(name="volumes-by-name", scope="task definition",
+         reason="volumes are matched by name; an EFS rootDirectory of / and a docker volume scope of task are defaults"),
+    Rule(name="tags-by-key", scope="both",
+         reason="tags are a set of keys: order does not matter"),
+    Rule(name="sorted-sets", scope="both",
+         reason="requiresCompatibilities, placementConstraints, subnets, securityGroups, serviceRegistries: order does not matter"),
+    Rule(name="service-read-only", scope="service",
+         reason="serviceArn, status, counts, deployments, taskSets, events, createdAt/By, platformFamily are runtime state; taskDefinition is planned from the task definition file"),
+    Rule(name="service-undeclared", scope="service",
+         reason="a service field (or sub-field) your file leaves out is not managed: e.g. desiredCount owned by auto scaling (kayac/ecspresso#274)"),
+    Rule(name="service-defaults", scope="service",
+         reason="schedulingStrategy REPLICA, propagateTags NONE, enableECSManagedTags/enableExecuteCommand false, platformVersion LATEST, healthCheckGracePeriodSeconds 0, deploymentController ECS are the defaults"),
+    Rule(name="deployment-configuration-defaults", scope="service",
+         reason="deploymentConfiguration: maximumPercent 200, minimumHealthyPercent 100, circuit breaker off, no alarms are the defaults"),
+    Rule(name="assign-public-ip-default", scope="service",
+         reason="awsvpcConfiguration.assignPublicIp defaults to DISABLED"),
+    Rule(name="role-arn", scope="service",
+         reason="DescribeServices says roleArn where CreateService says role"),
+    Rule(name="load-balancers-by-container", scope="service",
+         reason='loadBalancers are matched by "containerName:containerPort"'),
+    Rule(name="code-deploy-target-group", scope="service",
+         reason="on CODE_DEPLOY services CodeDeploy swaps the target group between blue and green after every deployment (kayac/ecspresso#936)"),
+    Rule(name="capacity-providers-by-name", scope="service",
+         reason="capacityProviderStrategy is matched by capacityProvider; base 0 is the default"),
+)
+
+
+def rules_markdown() -> str:
+    """The README's "What ecsplan ignores and why", made from RULES (a test keeps them equal)."""
+    return "\n".join(f"- **{r.name}** ({r.scope}): {r.reason}." for r in RULES) + "\n"
 
 
 # Read-only fields of DescribeTaskDefinition: never part of the desired state.
@@ -100,22 +168,26 @@ CODE_DEPLOY_UPDATABLE = (
 )
 
 
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
 def is_empty(value: Any) -> bool:
     """Empty lists, nulls and absent keys are the same thing to ECS ("" is a value: an env var)."""
     return value is None or value == [] or value == {}
 
 
 def prune(value: Any) -> Any:
-    """Drop empty values recursively (keeps False and 0: they are values)."""
+    """Rule empty-is-absent: drop empty values recursively (keeps False, 0 and "")."""
     if isinstance(value, dict):
-        out = type(value)() if isinstance(value, Keyed) else {}
+        out = Keyed() if isinstance(value, Keyed) else {}
         for k, v in value.items():
             v = prune(v)
             if not is_empty(v):
                 out[k] = v
         return out
     if isinstance(value, list):
-        return [prune(v) for v in value if not is_empty(prune(v))]
+        return [p for p in (prune(v) for v in value) if not is_empty(p)]
     return value
 
 
@@ -124,8 +196,6 @@ def _drop_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> dict[str, A
 
 
 def _sort_key(value: Any) -> str:
-    import json
-
     return json.dumps(value, sort_keys=True, default=str)
 
 
@@ -133,9 +203,11 @@ def _sorted(values: list[Any]) -> list[Any]:
     return sorted(values, key=_sort_key)
 
 
-def _keyed(entries: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) -> Keyed:
+def _keyed(entries: list[Any], key: Callable[[dict[str, Any]], str]) -> Keyed:
     out = Keyed()
     for entry in entries:
+        if not isinstance(entry, dict):
+            entry = {"value": entry}
         k = key(entry)
         # Duplicate keys would hide an entry; keep both visibly instead.
         while k in out:
@@ -144,8 +216,14 @@ def _keyed(entries: list[dict[str, Any]], key: Callable[[dict[str, Any]], str]) 
     return out
 
 
+def _int_if_numeric(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 # ---------------------------------------------------------------------------------------------
-# Units: "0.25 vCPU" == "256", "1 GB" == "1024"; task-level cpu/memory compared as strings.
+# Rule task-units: "0.25 vCPU" == "256", "1 GB" == "1024"; task-level cpu/memory as strings.
 
 _CPU_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*v?cpu\s*$", re.IGNORECASE)
 _MEM_RE = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(gb|gib|mb|mib)\s*$", re.IGNORECASE)
@@ -171,32 +249,41 @@ def memory_mib(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # Task definitions
 
+_HEALTH_CHECK_DEFAULTS = {"interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0}
+
 
 def _port_key(pm: dict[str, Any]) -> str:
     return f"{pm.get('containerPort', pm.get('hostPort'))}/{pm.get('protocol', 'tcp')}"
 
 
+def _port_mappings(pms: list[dict[str, Any]], network_mode: str) -> Keyed:
+    out = []
+    for pm in pms:
+        pm = dict(pm)
+        pm.setdefault("protocol", "tcp")
+        if pm.get("protocol"):
+            pm["protocol"] = str(pm["protocol"]).lower()
+        if network_mode == "awsvpc" and "containerPort" in pm:
+            pm.setdefault("hostPort", pm["containerPort"])
+        if network_mode == "bridge" and pm.get("hostPort") == 0:
+            pm.pop("hostPort")
+        out.append(pm)
+    return _keyed(out, _port_key)
+
+
 def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
     c = dict(c)
-    # AWS fills cpu 0 and essential true when the user omits them.
-    c = _drop_defaults(c, {"cpu": 0, "essential": True})
-    if "environment" in c and c["environment"]:
+    # container-defaults
+    c = _drop_defaults(c, {"cpu": 0, "essential": True, "versionConsistency": "enabled"})
+    # env-and-secrets-by-name
+    if c.get("environment"):
         c["environment"] = Keyed({e.get("name", ""): e.get("value", "") for e in c["environment"]})
-    if "secrets" in c and c["secrets"]:
+    if c.get("secrets"):
         c["secrets"] = Keyed({s.get("name", ""): s.get("valueFrom", "") for s in c["secrets"]})
-    if "environmentFiles" in c and c["environmentFiles"]:
-        c["environmentFiles"] = _sorted(c["environmentFiles"])
+    # port-mapping-defaults
     if c.get("portMappings"):
-        pms = []
-        for pm in c["portMappings"]:
-            pm = dict(pm)
-            pm.setdefault("protocol", "tcp")  # AWS fills protocol tcp
-            if network_mode == "awsvpc" and "containerPort" in pm:
-                pm.setdefault("hostPort", pm["containerPort"])  # awsvpc: hostPort == containerPort
-            if network_mode == "bridge" and pm.get("hostPort") == 0:
-                pm.pop("hostPort")  # bridge: 0 means a dynamic port, same as omitted
-            pms.append(pm)
-        c["portMappings"] = _keyed(pms, _port_key)
+        c["portMappings"] = _port_mappings(c["portMappings"], network_mode)
+    # keyed-container-lists
     if c.get("mountPoints"):
         mps = [_drop_defaults(dict(m), {"readOnly": False}) for m in c["mountPoints"]]
         c["mountPoints"] = _keyed(mps, lambda m: str(m.get("containerPath", "")))
@@ -206,13 +293,27 @@ def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
         c["ulimits"] = _keyed(list(c["ulimits"]), lambda u: str(u.get("name", "")))
     if c.get("dependsOn"):
         c["dependsOn"] = _keyed(list(c["dependsOn"]), lambda d: str(d.get("containerName", "")))
-    if c.get("extraHosts"):
-        c["extraHosts"] = _sorted(c["extraHosts"])
-    if c.get("systemControls"):
-        c["systemControls"] = _sorted(c["systemControls"])
     if c.get("resourceRequirements"):
         c["resourceRequirements"] = _keyed(list(c["resourceRequirements"]), lambda r: str(r.get("type", "")))
+    # (dnsServers and dnsSearchDomains keep their order: it is the resolver's search order.)
+    for key in ("extraHosts", "systemControls", "environmentFiles", "dockerSecurityOptions", "links"):
+        if c.get(key):
+            c[key] = _sorted(list(c[key]))
+    # health-check-defaults
+    if isinstance(c.get("healthCheck"), dict):
+        c["healthCheck"] = _drop_defaults(dict(c["healthCheck"]), _HEALTH_CHECK_DEFAULTS)
     return c
+
+
+def _volume(v: dict[str, Any]) -> dict[str, Any]:
+    v = copy.deepcopy(v)
+    efs = v.get("efsVolumeConfiguration")
+    if isinstance(efs, dict):
+        v["efsVolumeConfiguration"] = _drop_defaults(efs, {"rootDirectory": "/"})
+    dvc = v.get("dockerVolumeConfiguration")
+    if isinstance(dvc, dict):
+        v["dockerVolumeConfiguration"] = _drop_defaults(dvc, {"scope": "task"})
+    return v
 
 
 def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
@@ -220,42 +321,49 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
     if not td:
         return {}
     td = copy.deepcopy(td)
-    for key in TASK_READ_ONLY:
+    for key in TASK_READ_ONLY:  # task-read-only
         td.pop(key, None)
     requires = td.get("requiresCompatibilities") or []
-    # Fargate implies awsvpc; EC2 without a mode means bridge (what AWS reports back).
+    # task-network-mode: Fargate implies awsvpc; EC2 without a mode means bridge.
     network_mode = td.get("networkMode") or ("awsvpc" if "FARGATE" in requires else "bridge")
     if "networkMode" in td or "FARGATE" in requires:
         td["networkMode"] = network_mode
     if td.get("networkMode") == "bridge" and "FARGATE" not in requires:
-        td.pop("networkMode")  # bridge is the default AWS fills in
-    if "cpu" in td and td["cpu"] is not None:
+        td.pop("networkMode")
+    # task-units
+    if td.get("cpu") is not None:
         td["cpu"] = cpu_units(td["cpu"])
-    if "memory" in td and td["memory"] is not None:
+    if td.get("memory") is not None:
         td["memory"] = memory_mib(td["memory"])
+    # containers-by-name
     if td.get("containerDefinitions"):
         td["containerDefinitions"] = _keyed(
             [_container(c, network_mode) for c in td["containerDefinitions"]],
             lambda c: str(c.get("name", "")),
         )
+    # volumes-by-name
     if td.get("volumes"):
-        td["volumes"] = _keyed(list(td["volumes"]), lambda v: str(v.get("name", "")))
+        td["volumes"] = _keyed([_volume(v) for v in td["volumes"]], lambda v: str(v.get("name", "")))
+    # tags-by-key
     if td.get("tags"):
         td["tags"] = Keyed({t.get("key", ""): t.get("value", "") for t in td["tags"]})
+    # sorted-sets
     if td.get("requiresCompatibilities"):
         td["requiresCompatibilities"] = sorted(td["requiresCompatibilities"])
     if td.get("placementConstraints"):
         td["placementConstraints"] = _sorted(td["placementConstraints"])
+    if td.get("inferenceAccelerators"):
+        td["inferenceAccelerators"] = _keyed(list(td["inferenceAccelerators"]), lambda a: str(a.get("deviceName", "")))
+    if isinstance(td.get("proxyConfiguration"), dict) and td["proxyConfiguration"].get("properties"):
+        props = td["proxyConfiguration"]["properties"]
+        td["proxyConfiguration"]["properties"] = Keyed({p.get("name", ""): p.get("value", "") for p in props})
     return prune(td)
 
 
 # ---------------------------------------------------------------------------------------------
 # Services
 
-_DEPLOYMENT_CONFIGURATION_DEFAULTS = {
-    "maximumPercent": 200,
-    "minimumHealthyPercent": 100,
-}
+_DEPLOYMENT_CONFIGURATION_DEFAULTS = {"maximumPercent": 200, "minimumHealthyPercent": 100}
 
 
 def _deployment_configuration(dc: dict[str, Any]) -> dict[str, Any]:
@@ -266,7 +374,8 @@ def _deployment_configuration(dc: dict[str, Any]) -> dict[str, Any]:
     cb.setdefault("enable", False)
     cb.setdefault("rollback", False)
     dc["deploymentCircuitBreaker"] = cb
-    if dc.get("alarms") == {"alarmNames": [], "enable": False, "rollback": False}:
+    alarms = dc.get("alarms")
+    if isinstance(alarms, dict) and not alarms.get("alarmNames") and not alarms.get("enable") and not alarms.get("rollback"):
         dc.pop("alarms")  # AWS reports disabled alarms when none were configured
     return dc
 
@@ -275,8 +384,8 @@ def _network_configuration(nc: dict[str, Any]) -> dict[str, Any]:
     nc = copy.deepcopy(nc)
     vpc = nc.get("awsvpcConfiguration")
     if isinstance(vpc, dict):
-        vpc.setdefault("assignPublicIp", "DISABLED")
-        for key in ("subnets", "securityGroups"):
+        vpc.setdefault("assignPublicIp", "DISABLED")  # assign-public-ip-default
+        for key in ("subnets", "securityGroups"):  # sorted-sets
             if vpc.get(key):
                 vpc[key] = sorted(vpc[key])
     return nc
@@ -287,10 +396,19 @@ def _load_balancers(lbs: list[dict[str, Any]], controller: Controller) -> Keyed:
     for lb in lbs:
         lb = dict(lb)
         if controller is Controller.CODE_DEPLOY:
-            # CodeDeploy swaps the target group between blue and green (kayac/ecspresso#936).
-            lb.pop("targetGroupArn", None)
+            lb.pop("targetGroupArn", None)  # code-deploy-target-group
         out.append(lb)
     return _keyed(out, lambda lb: f"{lb.get('containerName', '')}:{lb.get('containerPort', '')}")
+
+
+_SERVICE_DEFAULTS = {
+    "schedulingStrategy": "REPLICA",
+    "propagateTags": "NONE",
+    "enableECSManagedTags": False,
+    "enableExecuteCommand": False,
+    "platformVersion": "LATEST",
+    "healthCheckGracePeriodSeconds": 0,
+}
 
 
 def canonical_service(sd: dict[str, Any] | None, controller: Controller = Controller.ECS) -> dict[str, Any]:
@@ -298,35 +416,89 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
     if not sd:
         return {}
     sd = copy.deepcopy(sd)
-    for key in SERVICE_READ_ONLY:
+    for key in SERVICE_READ_ONLY:  # service-read-only
         sd.pop(key, None)
-    if "roleArn" in sd and "role" not in sd:
-        sd["role"] = sd.pop("roleArn")  # DescribeServices says roleArn where CreateService says role
-    if "deploymentConfiguration" in sd and isinstance(sd["deploymentConfiguration"], dict):
+    if "roleArn" in sd and "role" not in sd:  # role-arn
+        sd["role"] = sd.pop("roleArn")
+    else:
+        sd.pop("roleArn", None)
+    if isinstance(sd.get("deploymentConfiguration"), dict):
         sd["deploymentConfiguration"] = _deployment_configuration(sd["deploymentConfiguration"])
     if isinstance(sd.get("networkConfiguration"), dict):
         sd["networkConfiguration"] = _network_configuration(sd["networkConfiguration"])
     if sd.get("loadBalancers"):
         sd["loadBalancers"] = _load_balancers(sd["loadBalancers"], controller)
-    if sd.get("serviceRegistries"):
+    if sd.get("serviceRegistries"):  # sorted-sets
         sd["serviceRegistries"] = _sorted(sd["serviceRegistries"])
     if sd.get("placementConstraints"):
         sd["placementConstraints"] = _sorted(sd["placementConstraints"])
-    if sd.get("capacityProviderStrategy"):
+    if sd.get("capacityProviderStrategy"):  # capacity-providers-by-name
         sd["capacityProviderStrategy"] = _keyed(
             [_drop_defaults(dict(c), {"base": 0}) for c in sd["capacityProviderStrategy"]],
             lambda c: str(c.get("capacityProvider", "")),
         )
-    if sd.get("tags"):
+    if sd.get("tags"):  # tags-by-key
         sd["tags"] = Keyed({t.get("key", ""): t.get("value", "") for t in sd["tags"]})
     if sd.get("deploymentController") == {"type": "ECS"}:
-        sd.pop("deploymentController")  # ECS is the default controller
-    defaults = {
-        "schedulingStrategy": "REPLICA",
-        "propagateTags": "NONE",
-        "enableECSManagedTags": False,
-        "enableExecuteCommand": False,
-        "platformVersion": "LATEST",
-    }
-    sd = _drop_defaults(sd, defaults)
+        sd.pop("deploymentController")
+    if "desiredCount" in sd:
+        sd["desiredCount"] = _int_if_numeric(sd["desiredCount"])
+    sd = _drop_defaults(sd, _SERVICE_DEFAULTS)  # service-defaults
     return prune(sd)
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing against what the user declared
+
+
+def _pattern(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def drop_unknown(live: Any, desired: Any, schema: dict[str, frozenset[str]], path: str = "") -> Any:
+    """Rule unknown-live-field: on the live side, drop what the user did not declare and the API
+    model (planner/schema.py) does not know; a known field the user removed stays (a real change
+    in a task definition, where a new revision resets it)."""
+    if not isinstance(live, dict):
+        return live
+    want = desired if isinstance(desired, dict) else {}
+    if isinstance(live, Keyed):
+        return Keyed({k: drop_unknown(v, want.get(k), schema, f"{path}[*]") for k, v in live.items()})
+    known = schema.get(path)
+    if known is None:  # a free map (options, dockerLabels): every key is the user's
+        return live
+    out = {}
+    for k, v in live.items():
+        if k not in want and k not in known:
+            continue
+        out[k] = drop_unknown(v, want.get(k), schema, _pattern(path, k))
+    return out
+
+
+def restrict_to_declared(live: Any, desired: Any) -> Any:
+    """Rule service-undeclared, applied below the top level too: in a service's structures, the
+    live side keeps only what the user declared (defaults were filled on both sides first)."""
+    if isinstance(live, Keyed) or isinstance(desired, Keyed):
+        if isinstance(live, Keyed) and isinstance(desired, Keyed):
+            return Keyed({k: restrict_to_declared(v, desired.get(k)) if k in desired else v for k, v in live.items()})
+        return live
+    if isinstance(live, dict) and isinstance(desired, dict):
+        return {k: restrict_to_declared(v, desired[k]) for k, v in live.items() if k in desired}
+    return live
+
+
+def comparable_task_definitions(desired: dict[str, Any] | None, live: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    want = canonical_task_definition(desired)
+    have = canonical_task_definition(live)
+    return want, drop_unknown(have, want, SCHEMA["task"])
+
+
+def comparable_services(
+    desired: dict[str, Any], live: dict[str, Any], keys: tuple[str, ...], controller: Controller
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The managed fields of both sides, canonical, the live side restricted to what is declared."""
+    want_c = canonical_service(desired, controller)
+    have_c = drop_unknown(canonical_service(live, controller), want_c, SCHEMA["service"])
+    want = {k: want_c[k] for k in keys if k in want_c}
+    have = {k: restrict_to_declared(have_c[k], want_c[k]) if k in want_c else have_c[k] for k in keys if k in have_c}
+    return want, have
