@@ -10,6 +10,7 @@ from planner.actions import KNOWN_AFTER_APPLY, MARKERS, Action
 from planner.appspec import appspec_yaml
 from planner.diff import Change
 from planner.plan import Plan, ServicePlan, summary_line
+from planner.render.inline import inline_diff
 from planner.render.mask import SENSITIVE, mask_change, patterns_for
 
 _COLORS = {"+": "\033[32m", "~": "\033[33m", "-": "\033[31m", "!": "\033[31;1m", "bold": "\033[1m", "dim": "\033[2m"}
@@ -42,7 +43,11 @@ def render_change(change: Change, paint: _Painter, indent: str = "      ") -> st
         return f"{indent}{paint('+', '+')} {change.path}: {format_value(change.after, deeper)}"
     if change.after is None:
         return f"{indent}{paint('-', '-')} {change.path}: {format_value(change.before, deeper)}"
-    return f"{indent}{paint('~', '~')} {change.path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
+    line = f"{indent}{paint('~', '~')} {change.path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
+    words = inline_diff(change.before, change.after)
+    if words is not None:
+        line += f"\n{deeper}{paint('dim', 'changed words:')} {words}"
+    return line
 
 
 def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) -> list[str]:
