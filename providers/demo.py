@@ -18,6 +18,7 @@ import contextlib
 from planner.render import text as render_text
 from providers import commands
 from planner.model import PlanOptions
+from planner.plan import Plan
 from providers.session import AwsSettings
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -113,6 +114,19 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
     def progress(line: str) -> None:
         out("    " + line)
 
+    def apply(plan: Plan) -> None:
+        report = commands.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
+        if report.error:
+            raise report.error
+
+    def replan_is_clean(configs: list[str], why: str = "") -> bool:
+        again = commands.make_plan(ctx, commands.load_desired(configs))
+        out(render_text.render(again, color=color).rstrip())
+        out(f"exit code: {2 if again.has_changes else 0}{why}")
+        if again.has_changes:
+            out("demo failed: the re-plan is not clean")
+        return not again.has_changes
+
     with _env(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05"), AWS_DEFAULT_REGION=REGION):
         with sandbox.in_process():
             ctx = commands.Context(settings=AwsSettings(region=REGION), progress=progress)
@@ -120,10 +134,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
             net = seed_network(ctx.session.client)
             out("Seeding: `ecsplan apply` of the demo service on nginx:1.25 ...")
             with _env(**net, IMAGE_TAG="1.25"):
-                seed = commands.make_plan(ctx, commands.load_desired([config]))
-                report = commands.run_apply(ctx, seed, wait=True, timeout=None, resume_hint="ecsplan wait")
-                if report.error:
-                    raise report.error
+                apply(commands.make_plan(ctx, commands.load_desired([config])))
             out(f"Seeded cluster ecsplan-demo: service web on nginx:1.25, 2 tasks, in subnet {net['DEMO_SUBNET_ID']}.")
             out(f"Config: {rel} (ecspresso format; the image tag comes from {{{{ env `IMAGE_TAG` }}}}).")
 
@@ -134,17 +145,11 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 out(render_text.render(plan, color=color).rstrip())
 
                 heading(f"2. IMAGE_TAG=1.27 ecsplan apply -c {rel} --auto-approve")
-                report = commands.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
-                if report.error:
-                    raise report.error
+                apply(plan)
                 out("Apply complete: the new deployment is PRIMARY, runs the new revision, rollout COMPLETED.")
 
                 heading(f"3. Re-plan: IMAGE_TAG=1.27 ecsplan plan -c {rel} --detailed-exitcode")
-                again = commands.make_plan(ctx, commands.load_desired([config]))
-                out(render_text.render(again, color=color).rstrip())
-                out(f"exit code: {2 if again.has_changes else 0}")
-                if again.has_changes:
-                    out("demo failed: the re-plan is not clean")
+                if not replan_is_clean([config]):
                     return 1
 
             with _env(**net, IMAGE_TAG="broken-1"):
@@ -165,10 +170,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 heading("5. A blue/green service (deploymentController CODE_DEPLOY) behind an ALB with two target groups")
                 out("Seeding: `ecsplan apply` of web-bg on nginx:1.25, then its CodeDeploy application, deployment group")
                 out("and an auto scaling target, as a team would have them ...")
-                seed = commands.make_plan(ctx, commands.load_desired([bg_config]))
-                report = commands.run_apply(ctx, seed, wait=True, timeout=None, resume_hint="ecsplan wait")
-                if report.error:
-                    raise report.error
+                apply(commands.make_plan(ctx, commands.load_desired([bg_config])))
                 seed_codedeploy(ctx.session.client, lb)
                 ctx.session.client("application-autoscaling").register_scalable_target(
                     ServiceNamespace="ecs", ResourceId="service/ecsplan-demo/web-bg",
@@ -182,17 +184,11 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 out(render_text.render(plan, color=color).rstrip())
 
                 heading(f"7. IMAGE_TAG=1.27 ecsplan apply -c {folder} {flags} --auto-approve")
-                report = commands.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
-                if report.error:
-                    raise report.error
+                apply(plan)
                 out("Apply complete: CodeDeploy Succeeded, the service runs the new revision, auto scaling resumed.")
 
                 heading(f"8. Re-plan: IMAGE_TAG=1.27 ecsplan plan -c {folder} --detailed-exitcode")
-                again = commands.make_plan(ctx, commands.load_desired([str(DEMO_DIR)]))
-                out(render_text.render(again, color=color).rstrip())
-                out(f"exit code: {2 if again.has_changes else 0} (CodeDeploy swapped the target groups; that is not a change)")
-                if again.has_changes:
-                    out("demo failed: the re-plan is not clean")
+                if not replan_is_clean([str(DEMO_DIR)], " (CodeDeploy swapped the target groups; that is not a change)"):
                     return 1
 
             heading("Done. Point ecsplan at your own ecspresso.yml: `ecsplan plan -c ecspresso.yml`.")
