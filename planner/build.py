@@ -15,7 +15,9 @@ from planner.normalize import (
     SERVICE_READ_ONLY,
     SERVICE_UPDATABLE,
     TASK_READ_ONLY,
+    as_written,
     canonical_service,
+    canonical_task_definition,
     comparable_services,
     comparable_task_definitions,
 )
@@ -101,6 +103,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     want_td, have_td = comparable_task_definitions(
         desired.task_definition, live.task_definition.definition if live.task_definition else None
     )
+    if live.task_definition is None:
+        with as_written():  # a first revision: show what the user wrote, not AWS's defaults
+            want_td = canonical_task_definition(desired.task_definition)
     td_changes = diff(have_td, want_td)
     register = bool(td_changes) or live.task_definition is None
     if register:
@@ -122,7 +127,8 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         # 2. create_service: every declared field is an addition.
         payload = _service_payload(desired)
         payload["taskDefinition"] = current_td_arn
-        want = canonical_service(desired.service_definition, controller)
+        with as_written():
+            want = canonical_service(desired.service_definition, controller)
         changes = [c for c in diff({}, want) if c.path.split(".")[0].split("[")[0] not in ("serviceName",)]
         changes.append(Change(path="taskDefinition", before=None, after=KNOWN_AFTER_APPLY if register else current_td_arn))
         actions.append(

@@ -102,6 +102,10 @@ def diff(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> lis
         b, a = _get(before, list(path)), _get(after, list(path))
         if isinstance(b, dict) and isinstance(a, dict):
             todo.extend(path + (k,) for k in set(b) | set(a) if b.get(k, ABSENT) != a.get(k, ABSENT))
+        elif isinstance(b, Keyed) and a is ABSENT or isinstance(a, Keyed) and b is ABSENT:
+            # A keyed list that appears or disappears whole: name its entries
+            # (dependsOn[log_router] removed, not dependsOn).
+            todo.extend(path + (k,) for k in (b if b is not ABSENT else a))
         else:
             expanded[path] = None
     changes = []

@@ -13,10 +13,12 @@ a table test). The functions below apply them, in the order `canonical_task_defi
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import attrs
 
@@ -46,22 +48,26 @@ RULES: tuple[Rule, ...] = (
          reason="an empty list, an empty object and null mean the same as leaving the key out"),
     Rule(name="unknown-live-field", scope="both",
          reason="a field AWS returns that ecsplan's API model does not know (a new AWS feature) is ignored unless your file declares it"),
+    Rule(name="zero-is-default", scope="both",
+         reason="a sub-field AWS reports as 0, false or empty that your file leaves out is AWS's default, not something to remove"),
     Rule(name="task-network-mode", scope="task definition",
          reason="networkMode bridge is the EC2 default; FARGATE implies awsvpc"),
+    Rule(name="task-defaults", scope="task definition",
+         reason="enableFaultInjection false is what AWS returns when you leave it out"),
     Rule(name="task-units", scope="task definition",
          reason='task cpu/memory are compared as strings in CPU units / MiB: "0.25 vCPU" == "256", "1 GB" == 1024 == "1024"'),
     Rule(name="containers-by-name", scope="task definition",
          reason="containers are matched by name, not position"),
     Rule(name="container-defaults", scope="task definition",
-         reason="container cpu 0, essential true, versionConsistency enabled are what AWS assumes when omitted"),
+         reason="container cpu 0, essential true and versionConsistency enabled are what AWS assumes when omitted"),
     Rule(name="env-and-secrets-by-name", scope="task definition",
-         reason="environment and secrets are sets of names: order does not matter"),
+         reason="environment, secrets and logConfiguration.secretOptions are sets of names: order does not matter"),
     Rule(name="port-mapping-defaults", scope="task definition",
-         reason='portMappings: protocol defaults to tcp; with awsvpc a missing hostPort is the containerPort; with bridge hostPort 0 is a dynamic port (same as omitted); matched by "port/protocol"'),
+         reason='portMappings: protocol defaults to tcp; with awsvpc or host networking a missing hostPort is the containerPort; with bridge hostPort 0 is a dynamic port (same as omitted); matched by "port/protocol"'),
     Rule(name="keyed-container-lists", scope="task definition",
-         reason="mountPoints (by containerPath), ulimits (by name), dependsOn (by containerName), resourceRequirements (by type), extraHosts, systemControls, volumesFrom, environmentFiles: order does not matter; readOnly false is the default"),
+         reason="mountPoints (by containerPath), volumesFrom (by sourceContainer), ulimits (by name), dependsOn (by containerName), resourceRequirements (by type), extraHosts (by hostname), systemControls (by namespace), environmentFiles: order does not matter; readOnly false is the default"),
     Rule(name="health-check-defaults", scope="task definition",
-         reason="healthCheck interval 30, timeout 5, retries 3, startPeriod 0 are the defaults AWS fills in"),
+         reason="healthCheck interval 30, timeout 5, retries 3 are the defaults AWS fills in"),
     Rule(name="volumes-by-name", scope="task definition",
          reason="volumes are matched by name; an EFS rootDirectory of / and a docker volume scope of task are defaults"),
     Rule(name="tags-by-key", scope="both",
@@ -71,11 +77,17 @@ RULES: tuple[Rule, ...] = (
     Rule(name="service-read-only", scope="service",
          reason="serviceArn, status, counts, deployments, taskSets, events, createdAt/By, platformFamily are runtime state; taskDefinition is planned from the task definition file"),
     Rule(name="service-undeclared", scope="service",
-         reason="a service field (or sub-field) your file leaves out is not managed: e.g. desiredCount owned by auto scaling (kayac/ecspresso#274)"),
+         reason="a service field your file leaves out is not managed: e.g. desiredCount owned by auto scaling (kayac/ecspresso#274); a field you declare is compared whole"),
     Rule(name="service-defaults", scope="service",
          reason="schedulingStrategy REPLICA, propagateTags NONE, enableECSManagedTags/enableExecuteCommand false, platformVersion LATEST, healthCheckGracePeriodSeconds 0, deploymentController ECS are the defaults"),
     Rule(name="deployment-configuration-defaults", scope="service",
-         reason="deploymentConfiguration: maximumPercent 200, minimumHealthyPercent 100, circuit breaker off, no alarms are the defaults"),
+         reason="deploymentConfiguration: maximumPercent 200, minimumHealthyPercent 100, circuit breaker off, no alarms, strategy ROLLING are the defaults; alarm names are a set"),
+    Rule(name="daemon-deployment-defaults", scope="service",
+         reason="for a DAEMON service the deploymentConfiguration defaults are maximumPercent 100, minimumHealthyPercent 0"),
+    Rule(name="placement-strategy-host", scope="service",
+         reason="a spread placement strategy on host is reported as instanceId (the same thing)"),
+    Rule(name="service-connect-from-deployment", scope="service",
+         reason="DescribeServices reports serviceConnectConfiguration and volumeConfigurations on the PRIMARY deployment, not the service"),
     Rule(name="assign-public-ip-default", scope="service",
          reason="awsvpcConfiguration.assignPublicIp defaults to DISABLED"),
     Rule(name="role-arn", scope="service",
@@ -85,7 +97,7 @@ RULES: tuple[Rule, ...] = (
     Rule(name="code-deploy-target-group", scope="service",
          reason="on CODE_DEPLOY services CodeDeploy swaps the target group between blue and green after every deployment (kayac/ecspresso#936)"),
     Rule(name="capacity-providers-by-name", scope="service",
-         reason="capacityProviderStrategy is matched by capacityProvider; base 0 is the default"),
+         reason="capacityProviderStrategy is matched by capacityProvider; base 0 and weight 0 are the defaults"),
 )
 
 
@@ -191,8 +203,30 @@ def prune(value: Any) -> Any:
     return value
 
 
-def _drop_defaults(obj: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if not (k in defaults and v == defaults[k])}
+_FILL_DEFAULTS: contextvars.ContextVar[bool] = contextvars.ContextVar("fill_defaults", default=True)
+
+
+def _fill(obj: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """Fill AWS's defaults on both sides (not drop them): then `true -> false` reads as a change,
+    not as a removal, and a value equal to the default on one side only is no change."""
+    out = dict(obj)
+    if not _FILL_DEFAULTS.get():
+        return out
+    for k, v in defaults.items():
+        if out.get(k) is None:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+@contextlib.contextmanager
+def as_written() -> Iterator[None]:
+    """Canonical form without AWS's defaults filled in: what a plan shows for something new
+    (a first revision, a new service), where there is nothing to compare with."""
+    token = _FILL_DEFAULTS.set(False)
+    try:
+        yield
+    finally:
+        _FILL_DEFAULTS.reset(token)
 
 
 def _sort_key(value: Any) -> str:
@@ -249,7 +283,7 @@ def memory_mib(value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # Task definitions
 
-_HEALTH_CHECK_DEFAULTS = {"interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0}
+_HEALTH_CHECK_DEFAULTS = {"interval": 30, "timeout": 5, "retries": 3}
 
 
 def _port_key(pm: dict[str, Any]) -> str:
@@ -263,10 +297,10 @@ def _port_mappings(pms: list[dict[str, Any]], network_mode: str) -> Keyed:
         pm.setdefault("protocol", "tcp")
         if pm.get("protocol"):
             pm["protocol"] = str(pm["protocol"]).lower()
-        if network_mode == "awsvpc" and "containerPort" in pm:
+        if network_mode in ("awsvpc", "host") and "containerPort" in pm:
             pm.setdefault("hostPort", pm["containerPort"])
-        if network_mode == "bridge" and pm.get("hostPort") == 0:
-            pm.pop("hostPort")
+        if network_mode == "bridge":
+            pm.setdefault("hostPort", 0)  # 0 or omitted: a dynamic host port
         out.append(pm)
     return _keyed(out, _port_key)
 
@@ -274,7 +308,7 @@ def _port_mappings(pms: list[dict[str, Any]], network_mode: str) -> Keyed:
 def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
     c = dict(c)
     # container-defaults
-    c = _drop_defaults(c, {"cpu": 0, "essential": True, "versionConsistency": "enabled"})
+    c = _fill(c, {"cpu": 0, "essential": True, "versionConsistency": "enabled"})
     # env-and-secrets-by-name
     if c.get("environment"):
         c["environment"] = Keyed({e.get("name", ""): e.get("value", "") for e in c["environment"]})
@@ -285,23 +319,30 @@ def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
         c["portMappings"] = _port_mappings(c["portMappings"], network_mode)
     # keyed-container-lists
     if c.get("mountPoints"):
-        mps = [_drop_defaults(dict(m), {"readOnly": False}) for m in c["mountPoints"]]
+        mps = [_fill(m, {"readOnly": False}) for m in c["mountPoints"]]
         c["mountPoints"] = _keyed(mps, lambda m: str(m.get("containerPath", "")))
     if c.get("volumesFrom"):
-        c["volumesFrom"] = _sorted([_drop_defaults(dict(v), {"readOnly": False}) for v in c["volumesFrom"]])
+        c["volumesFrom"] = _keyed([_fill(v, {"readOnly": False}) for v in c["volumesFrom"]], lambda v: str(v.get("sourceContainer", "")))
     if c.get("ulimits"):
         c["ulimits"] = _keyed(list(c["ulimits"]), lambda u: str(u.get("name", "")))
     if c.get("dependsOn"):
         c["dependsOn"] = _keyed(list(c["dependsOn"]), lambda d: str(d.get("containerName", "")))
     if c.get("resourceRequirements"):
         c["resourceRequirements"] = _keyed(list(c["resourceRequirements"]), lambda r: str(r.get("type", "")))
+    if c.get("extraHosts"):
+        c["extraHosts"] = _keyed(list(c["extraHosts"]), lambda h: str(h.get("hostname", "")))
+    if c.get("systemControls"):
+        c["systemControls"] = _keyed(list(c["systemControls"]), lambda sc: str(sc.get("namespace", "")))
     # (dnsServers and dnsSearchDomains keep their order: it is the resolver's search order.)
-    for key in ("extraHosts", "systemControls", "environmentFiles", "dockerSecurityOptions", "links"):
+    for key in ("environmentFiles", "dockerSecurityOptions", "links"):
         if c.get(key):
             c[key] = _sorted(list(c[key]))
+    log = c.get("logConfiguration")
+    if isinstance(log, dict) and log.get("secretOptions"):
+        c["logConfiguration"] = dict(log, secretOptions=Keyed({o.get("name", ""): o.get("valueFrom", "") for o in log["secretOptions"]}))
     # health-check-defaults
     if isinstance(c.get("healthCheck"), dict):
-        c["healthCheck"] = _drop_defaults(dict(c["healthCheck"]), _HEALTH_CHECK_DEFAULTS)
+        c["healthCheck"] = _fill(c["healthCheck"], _HEALTH_CHECK_DEFAULTS)
     return c
 
 
@@ -309,10 +350,10 @@ def _volume(v: dict[str, Any]) -> dict[str, Any]:
     v = copy.deepcopy(v)
     efs = v.get("efsVolumeConfiguration")
     if isinstance(efs, dict):
-        v["efsVolumeConfiguration"] = _drop_defaults(efs, {"rootDirectory": "/"})
+        v["efsVolumeConfiguration"] = _fill(efs, {"rootDirectory": "/"})
     dvc = v.get("dockerVolumeConfiguration")
     if isinstance(dvc, dict):
-        v["dockerVolumeConfiguration"] = _drop_defaults(dvc, {"scope": "task"})
+        v["dockerVolumeConfiguration"] = _fill(dvc, {"scope": "task"})
     return v
 
 
@@ -326,10 +367,9 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
     requires = td.get("requiresCompatibilities") or []
     # task-network-mode: Fargate implies awsvpc; EC2 without a mode means bridge.
     network_mode = td.get("networkMode") or ("awsvpc" if "FARGATE" in requires else "bridge")
-    if "networkMode" in td or "FARGATE" in requires:
-        td["networkMode"] = network_mode
-    if td.get("networkMode") == "bridge" and "FARGATE" not in requires:
-        td.pop("networkMode")
+    td["networkMode"] = network_mode
+    # task-defaults
+    td = _fill(td, {"enableFaultInjection": False})
     # task-units
     if td.get("cpu") is not None:
         td["cpu"] = cpu_units(td["cpu"])
@@ -366,17 +406,17 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
 _DEPLOYMENT_CONFIGURATION_DEFAULTS = {"maximumPercent": 200, "minimumHealthyPercent": 100}
 
 
-def _deployment_configuration(dc: dict[str, Any]) -> dict[str, Any]:
-    dc = dict(dc)
-    for k, v in _DEPLOYMENT_CONFIGURATION_DEFAULTS.items():
-        dc.setdefault(k, v)
-    cb = dict(dc.get("deploymentCircuitBreaker") or {})
-    cb.setdefault("enable", False)
-    cb.setdefault("rollback", False)
-    dc["deploymentCircuitBreaker"] = cb
-    alarms = dc.get("alarms")
-    if isinstance(alarms, dict) and not alarms.get("alarmNames") and not alarms.get("enable") and not alarms.get("rollback"):
-        dc.pop("alarms")  # AWS reports disabled alarms when none were configured
+def _deployment_configuration(dc: dict[str, Any], daemon: bool, controller: Controller) -> dict[str, Any]:
+    # A DAEMON service replaces tasks in place: AWS's defaults there are 100 / 0.
+    defaults = {"maximumPercent": 100, "minimumHealthyPercent": 0} if daemon else _DEPLOYMENT_CONFIGURATION_DEFAULTS
+    dc = _fill(dc, defaults)
+    if controller is Controller.ECS:  # the circuit breaker and strategies are the rolling controller's
+        dc["deploymentCircuitBreaker"] = _fill(dc.get("deploymentCircuitBreaker") or {}, {"enable": False, "rollback": False})
+        dc = _fill(dc, {"strategy": "ROLLING"})
+    alarms = _fill(dc.get("alarms") or {}, {"alarmNames": [], "enable": False, "rollback": False})
+    if alarms.get("alarmNames"):
+        alarms["alarmNames"] = sorted(alarms["alarmNames"])
+    dc["alarms"] = alarms
     return dc
 
 
@@ -402,6 +442,7 @@ def _load_balancers(lbs: list[dict[str, Any]], controller: Controller) -> Keyed:
 
 
 _SERVICE_DEFAULTS = {
+    "deploymentController": {"type": "ECS"},
     "schedulingStrategy": "REPLICA",
     "propagateTags": "NONE",
     "enableECSManagedTags": False,
@@ -416,6 +457,11 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
     if not sd:
         return {}
     sd = copy.deepcopy(sd)
+    # service-connect-from-deployment: DescribeServices reports these on the PRIMARY deployment.
+    primary = next((d for d in sd.get("deployments") or [] if isinstance(d, dict) and d.get("status") == "PRIMARY"), {})
+    for key in ("serviceConnectConfiguration", "volumeConfigurations"):
+        if key not in sd and primary.get(key):
+            sd[key] = primary[key]
     for key in SERVICE_READ_ONLY:  # service-read-only
         sd.pop(key, None)
     if "roleArn" in sd and "role" not in sd:  # role-arn
@@ -423,7 +469,14 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
     else:
         sd.pop("roleArn", None)
     if isinstance(sd.get("deploymentConfiguration"), dict):
-        sd["deploymentConfiguration"] = _deployment_configuration(sd["deploymentConfiguration"])
+        sd["deploymentConfiguration"] = _deployment_configuration(
+            sd["deploymentConfiguration"], sd.get("schedulingStrategy") == "DAEMON", controller
+        )
+    if isinstance(sd.get("placementStrategy"), list):  # placement-strategy-host
+        sd["placementStrategy"] = [
+            dict(p, field="instanceId") if p.get("type") == "spread" and str(p.get("field", "")).lower() == "host" else p
+            for p in sd["placementStrategy"]
+        ]
     if isinstance(sd.get("networkConfiguration"), dict):
         sd["networkConfiguration"] = _network_configuration(sd["networkConfiguration"])
     if sd.get("loadBalancers"):
@@ -434,16 +487,16 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
         sd["placementConstraints"] = _sorted(sd["placementConstraints"])
     if sd.get("capacityProviderStrategy"):  # capacity-providers-by-name
         sd["capacityProviderStrategy"] = _keyed(
-            [_drop_defaults(dict(c), {"base": 0}) for c in sd["capacityProviderStrategy"]],
+            [_fill(c, {"base": 0, "weight": 0}) for c in sd["capacityProviderStrategy"]],
             lambda c: str(c.get("capacityProvider", "")),
         )
     if sd.get("tags"):  # tags-by-key
         sd["tags"] = Keyed({t.get("key", ""): t.get("value", "") for t in sd["tags"]})
-    if sd.get("deploymentController") == {"type": "ECS"}:
-        sd.pop("deploymentController")
     if "desiredCount" in sd:
         sd["desiredCount"] = _int_if_numeric(sd["desiredCount"])
-    sd = _drop_defaults(sd, _SERVICE_DEFAULTS)  # service-defaults
+    sd = _fill(sd, _SERVICE_DEFAULTS)  # service-defaults
+    if sd.get("platformVersion") == "LATEST" and (sd.get("launchType") == "EC2" or sd.get("schedulingStrategy") == "DAEMON"):
+        sd.pop("platformVersion")  # platform versions are a Fargate thing
     return prune(sd)
 
 
@@ -471,20 +524,10 @@ def drop_unknown(live: Any, desired: Any, schema: dict[str, frozenset[str]], pat
     for k, v in live.items():
         if k not in want and k not in known:
             continue
+        if k not in want and not isinstance(v, (dict, list)) and v in (0, False, ""):
+            continue  # zero-is-default: AWS reports its default for something you left out
         out[k] = drop_unknown(v, want.get(k), schema, _pattern(path, k))
     return out
-
-
-def restrict_to_declared(live: Any, desired: Any) -> Any:
-    """Rule service-undeclared, applied below the top level too: in a service's structures, the
-    live side keeps only what the user declared (defaults were filled on both sides first)."""
-    if isinstance(live, Keyed) or isinstance(desired, Keyed):
-        if isinstance(live, Keyed) and isinstance(desired, Keyed):
-            return Keyed({k: restrict_to_declared(v, desired.get(k)) if k in desired else v for k, v in live.items()})
-        return live
-    if isinstance(live, dict) and isinstance(desired, dict):
-        return {k: restrict_to_declared(v, desired[k]) for k, v in live.items() if k in desired}
-    return live
 
 
 def comparable_task_definitions(desired: dict[str, Any] | None, live: dict[str, Any] | None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -496,9 +539,11 @@ def comparable_task_definitions(desired: dict[str, Any] | None, live: dict[str, 
 def comparable_services(
     desired: dict[str, Any], live: dict[str, Any], keys: tuple[str, ...], controller: Controller
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The managed fields of both sides, canonical, the live side restricted to what is declared."""
+    """The managed (declared) fields of both sides, canonical. Within a declared field the whole
+    structure is compared: UpdateService sends it whole, so a sub-field removed from the file is
+    removed in AWS (unless AWS fills it back as a default, which both sides then carry)."""
     want_c = canonical_service(desired, controller)
     have_c = drop_unknown(canonical_service(live, controller), want_c, SCHEMA["service"])
     want = {k: want_c[k] for k in keys if k in want_c}
-    have = {k: restrict_to_declared(have_c[k], want_c[k]) if k in want_c else have_c[k] for k in keys if k in have_c}
+    have = {k: have_c[k] for k in keys if k in have_c}
     return want, have

@@ -54,7 +54,8 @@ TASK_CASES = [
                ulimits=[{"name": "core", "softLimit": 0, "hardLimit": 0}, {"name": "nofile", "softLimit": 1, "hardLimit": 2}],
                dependsOn=[{"containerName": "y", "condition": "HEALTHY"}, {"containerName": "x", "condition": "START"}])),
     ("health-check-defaults", container(healthCheck={"command": ["CMD", "true"]}),
-     container(healthCheck={"command": ["CMD", "true"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0})),
+     container(healthCheck={"command": ["CMD", "true"], "interval": 30, "timeout": 5, "retries": 3})),
+    ("zero-is-default", container(), container(readonlyRootFilesystem=False, startTimeout=0, privileged=False)),
     ("volumes-by-name", td(volumes=[{"name": "a", "efsVolumeConfiguration": {"fileSystemId": "fs-1"}}, {"name": "b"}]),
      td(volumes=[{"name": "b", "host": {}}, {"name": "a", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "rootDirectory": "/"}}])),
     ("tags-by-key", td(tags=[{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]), td(tags=[{"key": "b", "value": "2"}, {"key": "a", "value": "1"}])),
@@ -62,6 +63,7 @@ TASK_CASES = [
     ("containers-by-name", td(containerDefinitions=[dict(C), {"name": "b", "image": "x"}]),
      td(containerDefinitions=[{"name": "b", "image": "x"}, dict(C)])),
     ("unknown-live-field", container(), dict(container(restartAttemptsV2=3, brandNewThing={"x": 1}), futureTopLevel="on")),
+    ("task-defaults", td(), td(enableFaultInjection=False)),
 ]
 
 
@@ -103,8 +105,14 @@ SERVICE_CASES = [
                                                     "deploymentCircuitBreaker": {"enable": False, "rollback": False}}}),
     ("unknown-live-field", {"deploymentConfiguration": {}},
      {"deploymentConfiguration": {"futureKnob": 3}, "brandNewServiceField": {"on": True}}),
+    ("daemon-deployment-defaults", {"schedulingStrategy": "DAEMON", "deploymentConfiguration": {}},
+     {"schedulingStrategy": "DAEMON", "deploymentConfiguration": {"maximumPercent": 100, "minimumHealthyPercent": 0}}),
+    ("placement-strategy-host", {"placementStrategy": [{"type": "spread", "field": "host"}]},
+     {"placementStrategy": [{"type": "spread", "field": "instanceId"}]}),
+    ("service-connect-from-deployment", {"serviceConnectConfiguration": {"enabled": True, "namespace": "ns"}},
+     {"deployments": [{"status": "PRIMARY", "serviceConnectConfiguration": {"enabled": True, "namespace": "ns"}}]}),
 ]
-DECLARED = ("desiredCount", "deploymentConfiguration", "networkConfiguration", "loadBalancers", "capacityProviderStrategy",
+DECLARED = ("desiredCount", "deploymentConfiguration", "placementStrategy", "serviceConnectConfiguration", "networkConfiguration", "loadBalancers", "capacityProviderStrategy",
             "tags", "placementConstraints", "healthCheckGracePeriodSeconds", "propagateTags", "enableExecuteCommand",
             "enableECSManagedTags", "platformVersion")
 

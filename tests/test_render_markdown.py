@@ -31,4 +31,4 @@ def test_removals_are_called_out_at_the_top():
     td["containerDefinitions"] = [dict(TASK["containerDefinitions"][0], environment=[])]
     text = markdown.render(build_plan([(desired(task=td), live())]))
     assert text.index("> This plan removes:") < text.index("<details>")
-    assert "`prod/web` `containerDefinitions[app].environment`" in text
+    assert "`prod/web` `containerDefinitions[app].environment[LOG_LEVEL]`" in text

@@ -25,8 +25,11 @@ def inline_diff(before: Any, after: Any, *, context: int = 24) -> str | None:
     if old is None or new is None or max(len(old), len(new)) < LONG:
         return None
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if matcher.ratio() < 0.5:  # little in common (e.g. an ARN -> "(known after apply)"): old -> new reads better
+        return None
     out: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             same = "".join(a[i1:i2])
             if len(same) > 2 * context:  # keep a little context either side of a change
