@@ -22,12 +22,24 @@ Patches (``installed_patches()`` returns these names, in this order):
   (``moto.ecs.models.EC2ContainerServiceBackend.register_task_definition``): registeredAt,
   registeredBy, requiresAttributes; portMappings get protocol "tcp" and, in awsvpc mode,
   hostPort = containerPort.
+- ``ec2_memory_reservation_suffices``
+  (``moto.ecs.models.EC2ContainerServiceBackend._validate_container_defs``, replaced): a
+  container needs memory or memoryReservation (or a task-level memory) for every launch type;
+  moto wanted a hard memory limit on EC2.
+- ``task_definition_defaults``
+  (``moto.ecs.responses.EC2ContainerServiceResponse.register_task_definition``): task cpu /
+  memory shorthand ("1 vCPU", "2 GB") stored as units / MiB strings; health checks get
+  interval 30, timeout 5, retries 3; a missing hostPort is 0 in bridge mode and the
+  containerPort in host mode; a volume with only a name gets "host": {}; enableFaultInjection
+  kept (false when not given).
 - ``refuse_duplicate_service`` (``moto.ecs.models.EC2ContainerServiceBackend.create_service``):
   "Creation of service was not idempotent." for a name already ACTIVE in the cluster.
 - ``create_service_keeps_fields``
   (``moto.ecs.responses.EC2ContainerServiceResponse.create_service``):
-  the CreateService fields moto drops are stored, with the defaults real ECS fills in; the first
-  deployment is an IN_PROGRESS rollout like any other. A CODE_DEPLOY service gets no
+  the CreateService fields moto drops are stored, with the defaults real ECS fills in (a DAEMON
+  service's deploymentConfiguration defaults are 100/0; a placement spread on "host" is stored
+  as "instanceId"); the first deployment is an IN_PROGRESS rollout like any other. A
+  CODE_DEPLOY service gets no
   deployments but one PRIMARY task set (moto's TaskSet model, with computedDesiredCount,
   runningCount, pendingCount) running its task definition behind its load balancers.
 - ``code_deploy_refuses_rolling_fields``
@@ -121,6 +133,7 @@ import inspect
 import json
 import logging
 import os
+import re
 import threading
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -400,6 +413,14 @@ DEFAULT_DEPLOYMENT_CONFIGURATION: dict[str, Any] = {
     "minimumHealthyPercent": 100,
 }
 
+#: A DAEMON service's defaults differ (API_DeploymentConfiguration: "The default value for a
+#: daemon service is 100%" for maximumPercent, 0% for minimumHealthyPercent).
+DAEMON_DEPLOYMENT_CONFIGURATION: dict[str, Any] = {
+    **DEFAULT_DEPLOYMENT_CONFIGURATION,
+    "maximumPercent": 100,
+    "minimumHealthyPercent": 0,
+}
+
 #: UpdateService fields whose change starts a new deployment (API_UpdateService.html).
 DEPLOYMENT_STARTING_FIELDS: tuple[str, ...] = (
     "taskDefinition",
@@ -465,6 +486,7 @@ _TASK_DEFINITION_ATTRIBUTES = {
     "registeredAt": "registered_at",
     "registeredBy": "registered_by",
     "requiresAttributes": "requires_attributes",
+    "enableFaultInjection": "enable_fault_injection",
 }
 
 
@@ -545,19 +567,35 @@ def _is_fargate(service: Any) -> bool:
 
 
 def _merge_deployment_configuration(
-    current: dict[str, Any] | None, given: dict[str, Any] | None
+    current: dict[str, Any] | None,
+    given: dict[str, Any] | None,
+    defaults: dict[str, Any] = DEFAULT_DEPLOYMENT_CONFIGURATION,
 ) -> dict[str, Any]:
     """ECS keeps the members a request leaves out; a given structure member replaces the old one.
 
-    On create ``current`` is the defaults, and a partial circuit breaker is completed from them.
+    On create ``current`` is the defaults (a DAEMON service's own), and a partial circuit
+    breaker is completed from them.
     """
-    merged = copy.deepcopy(current) if current else copy.deepcopy(DEFAULT_DEPLOYMENT_CONFIGURATION)
+    merged = copy.deepcopy(current) if current else copy.deepcopy(defaults)
     for key, value in (given or {}).items():
         if key == "deploymentCircuitBreaker" and isinstance(value, dict):
             merged[key] = {**DEFAULT_DEPLOYMENT_CONFIGURATION[key], **value}
         else:
             merged[key] = copy.deepcopy(value)
     return merged
+
+
+def _placement_strategy(strategy: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """ECS stores the spread field "host" as "instanceId", the field it is an alias of
+    (awsdocs/amazon-ecs-developer-guide#77; terraform-provider-aws maps host to instanceId for
+    the same reason)."""
+    out = []
+    for item in strategy or []:
+        item = dict(item)
+        if item.get("type") == "spread" and item.get("field") == "host":
+            item["field"] = "instanceId"
+        out.append(item)
+    return out
 
 
 def _network_with_defaults(network: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -1873,6 +1911,117 @@ def _patch_task_definition_read_only_fields(original: Callable[..., Any]) -> Cal
     return register_task_definition
 
 
+def _patch_ec2_memory_reservation_suffices(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A container needs memory or memoryReservation (or a task-level memory), also on EC2.
+
+    API_ContainerDefinition, memoryReservation: "You must specify a non-zero integer for one or
+    both of memory or memoryReservation in a container definition." moto demands a hard memory
+    limit for every container of an EC2 task, which refuses the common soft-limit-only EC2
+    container; name and image are still required ("Container.name/image should not be null").
+    """
+    del original  # replaced: moto's EC2 rule is the one real ECS does not have
+
+    def _validate_container_defs(
+        memory: str | None,
+        container_definitions: list[dict[str, Any]],
+        requires_compatibilities: list[str] | None,
+    ) -> None:
+        from moto.ecs.exceptions import TaskDefinitionMemoryError, TaskDefinitionMissingPropertyError
+
+        del requires_compatibilities  # the rule is the same for every launch type
+        for container in container_definitions:
+            # The capitalised keys are what CloudFormation passes to moto.
+            if "name" not in container and "Name" not in container:
+                raise TaskDefinitionMissingPropertyError("name")
+            if "image" not in container and "Image" not in container:
+                raise TaskDefinitionMissingPropertyError("image")
+            limits = ("memory", "Memory", "memoryReservation", "MemoryReservation")
+            if not memory and not any(container.get(key) for key in limits):
+                raise TaskDefinitionMemoryError(container.get("name") or container.get("Name"))
+
+    return staticmethod(_validate_container_defs)  # type: ignore[return-value]
+
+
+#: API_HealthCheck: what ECS stores for a health check that leaves these out.
+HEALTH_CHECK_DEFAULTS = {"interval": 30, "timeout": 5, "retries": 3}
+
+_CPU_SHORTHAND = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*vcpu\s*$", re.IGNORECASE)
+_MEMORY_SHORTHAND = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*gb\s*$", re.IGNORECASE)
+
+
+def _task_units(value: Any, shorthand: re.Pattern[str], factor: int) -> Any:
+    """"1 vCPU" -> "1024", "2 GB" / "2GB" -> "2048"; anything else as given."""
+    if value is None:
+        return None
+    match = shorthand.match(str(value))
+    return str(int(float(match.group(1)) * factor)) if match else str(value)
+
+
+def _container_with_defaults(container: dict[str, Any], network_mode: str | None) -> dict[str, Any]:
+    container = dict(container)
+    if network_mode in ("bridge", "host"):
+        mappings = []
+        for mapping in container.get("portMappings") or []:
+            mapping = dict(mapping)
+            if "hostPort" not in mapping and "containerPort" in mapping:
+                # bridge: 0 is a dynamic host port; host: the container's own port.
+                mapping["hostPort"] = 0 if network_mode == "bridge" else mapping["containerPort"]
+            mappings.append(mapping)
+        container["portMappings"] = mappings
+    if isinstance(container.get("healthCheck"), dict):
+        container["healthCheck"] = {**HEALTH_CHECK_DEFAULTS, **container["healthCheck"]}
+    return container
+
+
+def _volume_with_defaults(volume: dict[str, Any]) -> dict[str, Any]:
+    configurations = (
+        "host",
+        "dockerVolumeConfiguration",
+        "efsVolumeConfiguration",
+        "fsxWindowsFileServerVolumeConfiguration",
+        "configuredAtLaunch",
+    )
+    if any(key in volume for key in configurations):
+        return volume
+    return {**volume, "host": {}}  # a name only: a Docker-managed bind mount
+
+
+def _patch_task_definition_defaults(original: Callable[..., Any]) -> Callable[..., Any]:
+    """RegisterTaskDefinition stores what ECS stores, not the request as moto keeps it.
+
+    - cpu / memory in the shorthand API_RegisterTaskDefinition accepts ("1 vCPU", "0.5 GB",
+      "2GB") are stored and returned as CPU units / MiB strings ("1024", "512", "2048").
+    - A health check without interval, timeout or retries gets 30, 5 and 3 (API_HealthCheck).
+    - portMappings without hostPort: 0 (a dynamic port) in bridge mode, the containerPort in
+      host mode (API_PortMapping; awsvpc is handled by task_definition_read_only_fields).
+    - A volume with only a name comes back with "host": {} (API_Volume: an empty host lets
+      Docker choose the path).
+    - enableFaultInjection (which moto drops) is kept, false when not given: DescribeTaskDefinition
+      returns it for every definition (API_TaskDefinition; tools broke when it appeared,
+      aws-actions/amazon-ecs-deploy-task-definition#706).
+    """
+
+    @functools.wraps(original)
+    def register_task_definition(self: Any) -> Any:
+        result = original(self)
+        found = result.result["taskDefinition"]
+        with _STATE_LOCK:
+            found.cpu = _task_units(found.cpu, _CPU_SHORTHAND, 1024)
+            found.memory = _task_units(found.memory, _MEMORY_SHORTHAND, 1024)
+            found.container_definitions = [
+                _container_with_defaults(c, found.network_mode) for c in found.container_definitions
+            ]
+            found.volumes = [_volume_with_defaults(dict(v)) for v in found.volumes or []]
+            setattr(
+                found,
+                _TASK_DEFINITION_ATTRIBUTES["enableFaultInjection"],
+                bool(self._get_param("enableFaultInjection") or False),
+            )
+        return result
+
+    return register_task_definition
+
+
 def _patch_refuse_duplicate_service(original: Callable[..., Any]) -> Callable[..., Any]:
     """CreateService for a name already ACTIVE in the cluster fails (moto overwrites it).
 
@@ -1912,10 +2061,15 @@ _CREATE_EXTRA_FIELDS = (
 
 def _apply_create_fields(backend: Any, service: Any, given: dict[str, Any]) -> None:
     """Store what CreateService was given, with the defaults DescribeServices shows."""
+    daemon = service.scheduling_strategy == "DAEMON"
     _set_service_value(
         service,
         "deploymentConfiguration",
-        _merge_deployment_configuration(None, given.get("deploymentConfiguration")),
+        _merge_deployment_configuration(
+            None,
+            given.get("deploymentConfiguration"),
+            DAEMON_DEPLOYMENT_CONFIGURATION if daemon else DEFAULT_DEPLOYMENT_CONFIGURATION,
+        ),
     )
     strategy = _strategy_with_defaults(given.get("capacityProviderStrategy"))
     _set_service_value(service, "capacityProviderStrategy", strategy)
@@ -1927,7 +2081,7 @@ def _apply_create_fields(backend: Any, service: Any, given: dict[str, Any]) -> N
     _set_service_value(service, "enableExecuteCommand", bool(given.get("enableExecuteCommand")))
     _set_service_value(service, "enableECSManagedTags", bool(given.get("enableECSManagedTags")))
     _set_service_value(service, "placementConstraints", given.get("placementConstraints") or [])
-    _set_service_value(service, "placementStrategy", given.get("placementStrategy") or [])
+    _set_service_value(service, "placementStrategy", _placement_strategy(given.get("placementStrategy")))
     grace = given.get("healthCheckGracePeriodSeconds")
     if grace is None and service.load_balancers:
         grace = 0
@@ -1960,8 +2114,10 @@ def _patch_create_service_keeps_fields(original: Callable[..., Any]) -> Callable
     """CreateService keeps what real ECS keeps (moto drops it) and fills in ECS's defaults.
 
     API_CreateService.html / API_Service.html: deploymentConfiguration (partial input merged
-    with maximumPercent 200, minimumHealthyPercent 100, circuit breaker off),
-    enableExecuteCommand and enableECSManagedTags false, placementConstraints/Strategy [],
+    with maximumPercent 200, minimumHealthyPercent 100, circuit breaker off; for a DAEMON
+    service maximumPercent 100, minimumHealthyPercent 0), enableExecuteCommand and
+    enableECSManagedTags false, placementConstraints/Strategy [] (a spread on "host" is stored
+    as "instanceId"),
     capacityProviderStrategy (base/weight 0), availabilityZoneRebalancing ENABLED,
     healthCheckGracePeriodSeconds when given (0 with load balancers), platformVersion LATEST
     for Fargate, assignPublicIp DISABLED, serviceConnect/volume/VPC Lattice configurations.
@@ -2062,7 +2218,7 @@ def _patch_update_service_like_ecs(original: Callable[..., Any]) -> Callable[...
     - taskDefinition is stored as the full ARN (a family means its latest ACTIVE revision);
     - deploymentConfiguration is merged into the current one; the other accepted fields are
       stored where DescribeServices reads them (networkConfiguration validated, assignPublicIp
-      DISABLED by default);
+      DISABLED by default, a placement spread on "host" stored as "instanceId");
     - a new deployment (PRIMARY, IN_PROGRESS, nothing running; the old PRIMARY becomes ACTIVE)
       starts only when a deployment-starting field changes or forceNewDeployment is true;
     - desiredCount alone starts no deployment: the PRIMARY converges to it over later polls;
@@ -2117,6 +2273,8 @@ def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bo
         _set_service_value(service, "capacityProviderStrategy", strategy)
         if strategy:
             service.launch_type = None
+    if "placementStrategy" in props:
+        props["placementStrategy"] = _placement_strategy(props["placementStrategy"])
     desired = props.pop("desiredCount", None)
     for field, value in props.items():
         if field in _SERVICE_ATTRIBUTES:
@@ -2560,6 +2718,22 @@ _PATCHES: tuple[_PatchSpec, ...] = (
         make=_patch_task_definition_read_only_fields,
     ),
     _PatchSpec(
+        name="ec2_memory_reservation_suffices",
+        module=_ECS_MODELS,
+        owner=_BACKEND,
+        attribute="_validate_container_defs",
+        params=("memory", "container_definitions", "requires_compatibilities"),
+        make=_patch_ec2_memory_reservation_suffices,
+    ),
+    _PatchSpec(
+        name="task_definition_defaults",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="register_task_definition",
+        params=("self",),
+        make=_patch_task_definition_defaults,
+    ),
+    _PatchSpec(
         name="refuse_duplicate_service",
         module=_ECS_MODELS,
         owner=_BACKEND,
@@ -2719,6 +2893,9 @@ _REQUIREMENTS: tuple[_Requirement, ...] = (
     _Requirement(target="moto.ecs.exceptions:ECSException"),
     _Requirement(target="moto.ecs.exceptions:InvalidParameterException"),
     _Requirement(target="moto.ecs.exceptions:TaskDefinitionNotFoundException"),
+    _Requirement(target="moto.ecs.exceptions:TaskDefinitionMemoryError"),
+    _Requirement(target="moto.ecs.exceptions:TaskDefinitionMissingPropertyError"),
+    _Requirement(target="moto.core.responses:BaseResponse._get_param"),
     _Requirement(
         target="moto.ecs.models:EC2ContainerServiceBackend._get_service",
         params=("self", "cluster_str", "service_str"),

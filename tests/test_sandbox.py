@@ -32,6 +32,8 @@ EXPECTED_PATCHES = [
     "record_requests",
     "family_resolves_to_latest_active",
     "task_definition_read_only_fields",
+    "ec2_memory_reservation_suffices",
+    "task_definition_defaults",
     "refuse_duplicate_service",
     "create_service_keeps_fields",
     "code_deploy_refuses_rolling_fields",
@@ -542,7 +544,9 @@ def test_task_definition_read_only_fields_and_port_mapping_defaults(aws: Aws) ->
     mappings = aws.ecs.describe_task_definition(taskDefinition=bridge)["taskDefinition"][
         "containerDefinitions"
     ][0]["portMappings"]
-    assert mappings == [{"containerPort": 80, "protocol": "tcp"}]  # bridge: hostPort stays dynamic
+    # bridge: a missing hostPort is stored as 0, a dynamic port (terraform-provider-aws's
+    # container definition comparison treats the hostPort 0 the API returns as unset).
+    assert mappings == [{"containerPort": 80, "hostPort": 0, "protocol": "tcp"}]
 
 
 def test_bare_family_describes_the_latest_active_revision(aws: Aws) -> None:

@@ -1,0 +1,255 @@
+"""The normalisation corpus, driven through the sandbox: for every case, `ecsplan apply` of the
+user's files, then `ecsplan plan --detailed-exitcode` must show no change for it. One apply and
+one plan (JSON) cover every case, each from its own folder; the tests read the result per case.
+
+The sandbox answers as AWS does (providers/sandbox.py fills in what real ECS fills in), so a
+re-plan that is not clean is either the sandbox not yet returning what AWS returns, or a
+normalisation rule the planner lacks: tests/test_corpus.py tells the two apart on the written
+AWS responses. Cases with `roundtrip_skip` in case.yaml are ones the sandbox cannot host.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from planner import template
+from tests.conftest import Project
+
+pytest.importorskip("moto")
+
+CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
+REGION = "us-east-1"
+# {{ env `NAME` `default` }} (either quote style), as the corpus files write their IDs.
+TEMPLATE_VAR = re.compile(r"""\{\{-?\s*env\s+[`"](\w+)[`"]\s+[`"]([^`"]*)[`"]\s*-?\}\}""")
+
+
+def _cases() -> list:
+    out = []
+    for path in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        spec = yaml.safe_load((path / "case.yaml").read_text(encoding="utf-8"))
+        marks = [pytest.mark.skip(reason=spec["roundtrip_skip"])] if spec.get("roundtrip_skip") else []
+        out.append(pytest.param(path, spec, id=path.name, marks=marks))
+    return out
+
+
+def _variables(case_dir: Path) -> dict[str, str]:
+    """The template variables the user's files read, with their defaults."""
+    found: dict[str, str] = {}
+    for name in ("ecs-task-def.json", "ecs-service-def.json"):
+        for var, default in TEMPLATE_VAR.findall((case_dir / name).read_text(encoding="utf-8")):
+            found[var] = default
+    return found
+
+
+class CaseSetup:
+    """The account resources a case's templates name, created in the sandbox: its cluster, a
+    VPC with its subnets and security groups, its target groups behind an ALB listener (and,
+    for CODE_DEPLOY, the green twin of the blue target group); `env` maps each template
+    variable to the real ID."""
+
+    def __init__(self, client, case_dir: Path, spec: dict):
+        self.client, self.case_dir, self.spec = client, case_dir, spec
+        self.target_groups: list[str] = []
+        self.listener = ""
+        self.env = self._seed(_variables(case_dir))
+
+    def _seed(self, variables: dict[str, str]) -> dict[str, str]:
+        ec2, elb = self.client("ec2"), self.client("elbv2")
+        self.client("ecs").create_cluster(clusterName=self.spec["cluster"])
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        env: dict[str, str] = {}
+        subnets = sorted(v for v in variables if v.startswith("SUBNET_"))
+        for i, var in enumerate(subnets):
+            env[var] = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i + 1}.0/24",
+                                         AvailabilityZone=f"{REGION}{'abcdef'[i]}")["Subnet"]["SubnetId"]
+        for var in sorted(v for v in variables if v.startswith("SECURITY_GROUP")):
+            env[var] = ec2.create_security_group(GroupName=var.lower(), Description=var, VpcId=vpc)["GroupId"]
+        groups = sorted(v for v in variables if v.startswith("TARGET_GROUP"))
+        if groups:
+            lb_subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{100 + i}.0/24",
+                                            AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+                          for i, az in enumerate("ab")]
+            lb = elb.create_load_balancer(Name=f"{self.spec['service']}-lb"[:32], Subnets=lb_subnets)["LoadBalancers"][0]
+            names = [variables[v].split(":targetgroup/")[1].split("/")[0] for v in groups]
+            if self.spec["controller"] == "CODE_DEPLOY":
+                names.append(re.sub(r"-blue$", "", names[0]) + "-green")
+            arns = {name: elb.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
+                    ["TargetGroups"][0]["TargetGroupArn"] for name in names}
+            env.update({var: arns[name] for var, name in zip(groups, names)})
+            self.target_groups = names
+            self.listener = elb.create_listener(
+                LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": arns[names[0]]}],
+            )["Listeners"][0]["ListenerArn"]
+        return env
+
+    def write(self, folder: Path) -> Path:
+        """The user's two files with the real IDs, and an ecspresso.yml; returns the config."""
+        folder.mkdir(parents=True)
+        for name in ("ecs-task-def.json", "ecs-service-def.json"):
+            shutil.copy(self.case_dir / name, folder / name)
+        config = folder / "ecspresso.yml"
+        config.write_text(yaml.safe_dump({
+            "region": REGION, "cluster": self.spec["cluster"], "service": self.spec["service"],
+            "service_definition": "ecs-service-def.json", "task_definition": "ecs-task-def.json", "timeout": "5m",
+        }), encoding="utf-8")
+        return config
+
+    def seed_codedeploy(self) -> None:
+        """The application and deployment group, created after the service as AWS requires."""
+        cluster, service = self.spec["cluster"], self.spec["service"]
+        cd = self.client("codedeploy")
+        application = f"AppECS-{cluster}-{service}"
+        cd.create_application(applicationName=application, computePlatform="ECS")
+        cd.create_deployment_group(
+            applicationName=application, deploymentGroupName=f"DgpECS-{cluster}-{service}",
+            serviceRoleArn="arn:aws:iam::123456789012:role/ecsCodeDeployRole",
+            deploymentConfigName="CodeDeployDefault.ECSAllAtOnce",
+            deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+            blueGreenDeploymentConfiguration={
+                "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0},
+                "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
+            },
+            loadBalancerInfo={"targetGroupPairInfoList": [{
+                "targetGroups": [{"name": self.target_groups[0]}, {"name": self.target_groups[-1]}],
+                "prodTrafficRoute": {"listenerArns": [self.listener]},
+            }]},
+            ecsServices=[{"serviceName": service, "clusterName": cluster}],
+        )
+
+
+class _Runner(Project):
+    """Project's way of running the CLI (a subprocess with the sandbox's endpoint), from a folder."""
+
+    def __init__(self, path: Path, aws, env: dict[str, str]):
+        self.path, self.aws, self.env = path, aws, env
+
+
+@pytest.fixture(scope="module")
+def roundtrip(sandbox_server, tmp_path_factory):
+    """Every hostable case applied with one `ecsplan apply` (each from its own folder, its IDs
+    rendered in), then planned with one `ecsplan plan --format json`: the CLI's start-up
+    dominates, so one run for all cases keeps this file fast. Returns the apply result and the
+    plan document per (cluster, service)."""
+    from tests.conftest import Aws
+
+    sandbox_server.reset()
+    aws = Aws(sandbox_server)
+    root = tmp_path_factory.mktemp("corpus")
+    setups, configs = [], []
+    for param in _cases():
+        case_dir, spec = param.values
+        if spec.get("roundtrip_skip"):
+            continue
+        setup = CaseSetup(aws.client, case_dir, spec)
+        folder = root / case_dir.name
+        config = setup.write(folder)
+        for name in ("ecs-task-def.json", "ecs-service-def.json"):
+            path = folder / name
+            path.write_text(template.render(path.read_text(encoding="utf-8"), source=str(path), environ=setup.env),
+                            encoding="utf-8")
+        setups.append(setup)
+        configs += ["-c", str(config)]
+    runner = _Runner(root, aws, {})
+    applied = runner.run("apply", "--auto-approve", *configs)
+    if applied.returncode == 0:
+        for setup in setups:
+            if setup.spec["controller"] == "CODE_DEPLOY":
+                setup.seed_codedeploy()
+    planned = runner.run("plan", "--detailed-exitcode", "--format", "json", *configs)
+    services = {}
+    if planned.returncode in (0, 2) and planned.stdout.strip().startswith("{"):  # 2: some case changed
+        services = {(s["cluster"], s["service"]): s for s in json.loads(planned.stdout)["services"]}
+    return applied, planned, services
+
+
+@pytest.mark.parametrize("case_dir, spec", _cases())
+def test_apply_then_plan_is_clean(roundtrip, case_dir, spec):
+    applied, planned, services = roundtrip
+    assert applied.returncode == 0, f"ecsplan apply of the corpus failed:\n{applied.stdout}{applied.stderr}"
+    assert services, f"ecsplan plan of the corpus failed:\n{planned.stdout}{planned.stderr}"
+    planned_service = services[(spec["cluster"], spec["service"])]
+    shown = [f"{a['type']}: {c['path']}: {json.dumps(c['before'])} -> {json.dumps(c['after'])}"
+             for a in planned_service["actions"] for c in a["changes"]]
+    shown += [f"blocked: {b['path']}: {b['reason']}" for b in planned_service["blocked"]]
+    assert not planned_service["changed"] and shown == [], "re-plan after apply is not clean:\n  " + "\n  ".join(shown)
+
+
+# ---- the sandbox returns what the corpus says AWS returns ----------------------------------
+
+# Set by AWS at registration / creation, never compared (they differ per account and run).
+TASK_READ_ONLY = {"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+                  "registeredAt", "registeredBy", "deregisteredAt"}
+# Service fields compared with aws-service.json: those the sandbox models and that carry no
+# account-specific IDs (subnets, security groups and target groups differ per sandbox).
+SERVICE_FIELDS = ("launchType", "capacityProviderStrategy", "platformVersion", "platformFamily",
+                  "deploymentConfiguration", "placementConstraints", "placementStrategy",
+                  "healthCheckGracePeriodSeconds", "schedulingStrategy", "deploymentController",
+                  "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceRegistries",
+                  "availabilityZoneRebalancing")
+
+
+def _pruned(value: Any) -> Any:
+    """Without empty lists/objects and nulls (the sandbox need not spell out every empty list
+    AWS returns; the planner treats them as absent), with name/key lists in name order."""
+    if isinstance(value, dict):
+        out = {k: _pruned(v) for k, v in value.items()}
+        out = {k: v for k, v in out.items() if v not in (None, [], {})}
+        for key, field in (("environment", "name"), ("tags", "key")):
+            if isinstance(out.get(key), list):
+                out[key] = sorted(out[key], key=lambda e: str(e.get(field)))
+        return out
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def _rendered(case_dir: Path, name: str, environ: dict[str, str]) -> dict:
+    path = case_dir / name
+    return json.loads(template.render(path.read_text(encoding="utf-8"), source=str(path), environ=environ))
+
+
+@pytest.mark.parametrize("case_dir, spec", _cases())
+def test_sandbox_describes_the_task_definition_as_aws_does(aws, case_dir, spec):
+    task = _rendered(case_dir, "ecs-task-def.json", {})
+    ecs = aws.client("ecs")
+    arn = ecs.register_task_definition(**task)["taskDefinition"]["taskDefinitionArn"]
+    got = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+    want = json.loads((case_dir / "aws-task-definition.json").read_text(encoding="utf-8"))
+    for doc in (got, want):
+        doc.pop("ResponseMetadata", None)
+        for key in TASK_READ_ONLY:
+            doc["taskDefinition"].pop(key, None)
+    assert _pruned(got) == _pruned(want)
+
+
+@pytest.mark.parametrize("case_dir, spec", _cases())
+def test_sandbox_describes_the_service_as_aws_does(aws, case_dir, spec):
+    setup = CaseSetup(aws.client, case_dir, spec)
+    ecs = aws.client("ecs")
+    task = _rendered(case_dir, "ecs-task-def.json", {})
+    arn = ecs.register_task_definition(**task)["taskDefinition"]["taskDefinitionArn"]
+    service = _rendered(case_dir, "ecs-service-def.json", setup.env)
+    service.setdefault("desiredCount", 0 if service.get("schedulingStrategy") != "DAEMON" else None)
+    service = {k: v for k, v in service.items() if v is not None}
+    ecs.create_service(cluster=spec["cluster"], serviceName=spec["service"], taskDefinition=arn, **service)
+    got = ecs.describe_services(cluster=spec["cluster"], services=[spec["service"]], include=["TAGS"])["services"][0]
+    want = json.loads((case_dir / "aws-service.json").read_text(encoding="utf-8"))
+    # Assumptions the sandbox does not take a side on (see the cases' notes): whether a
+    # CODE_DEPLOY service reports a circuit breaker, whether a DAEMON service reports
+    # availabilityZoneRebalancing; placement constraints are a set.
+    skip = {"deploymentConfiguration"} if spec["controller"] == "CODE_DEPLOY" else set()
+    if service.get("schedulingStrategy") == "DAEMON":
+        skip.add("availabilityZoneRebalancing")
+    fields = [f for f in SERVICE_FIELDS if f not in skip]
+    for doc in (got, want):
+        doc["placementConstraints"] = sorted(doc.get("placementConstraints") or [], key=str)
+    assert _pruned({f: got.get(f) for f in fields}) == _pruned({f: want.get(f) for f in fields})
+    assert sorted(got.get("tags") or [], key=str) == sorted(want.get("tags") or [], key=str)
