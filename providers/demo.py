@@ -71,9 +71,11 @@ def seed_load_balancer(client: Client, net: dict[str, str]) -> dict[str, str]:
 
 
 def seed_codedeploy(client: Client, lb: dict[str, str], *, cluster: str = "ecsplan-demo", service: str = "web-bg",
-                    application: str | None = None, group: str | None = None) -> tuple[str, str]:
+                    application: str | None = None, group: str | None = None,
+                    target_groups: tuple[str, str] = ("web-bg-blue", "web-bg-green")) -> tuple[str, str]:
     """The CodeDeploy application (compute platform ECS) and the deployment group for the service,
-    named as `aws ecs deploy` names them; created after the service, as AWS requires."""
+    named as `aws ecs deploy` names them; created after the service, as AWS requires. `lb` holds
+    the listener (DEMO_LISTENER_ARN); `target_groups` names the blue/green pair."""
     application = application or f"AppECS-{cluster}-{service}"
     group = group or f"DgpECS-{cluster}-{service}"
     cd = client("codedeploy")
@@ -91,7 +93,7 @@ def seed_codedeploy(client: Client, lb: dict[str, str], *, cluster: str = "ecspl
         loadBalancerInfo={
             "targetGroupPairInfoList": [
                 {
-                    "targetGroups": [{"name": "web-bg-blue"}, {"name": "web-bg-green"}],
+                    "targetGroups": [{"name": name} for name in target_groups],
                     "prodTrafficRoute": {"listenerArns": [lb["DEMO_LISTENER_ARN"]]},
                 }
             ]

@@ -104,25 +104,10 @@ class CaseSetup:
 
     def seed_codedeploy(self) -> None:
         """The application and deployment group, created after the service as AWS requires."""
-        cluster, service = self.spec["cluster"], self.spec["service"]
-        cd = self.client("codedeploy")
-        application = f"AppECS-{cluster}-{service}"
-        cd.create_application(applicationName=application, computePlatform="ECS")
-        cd.create_deployment_group(
-            applicationName=application, deploymentGroupName=f"DgpECS-{cluster}-{service}",
-            serviceRoleArn="arn:aws:iam::123456789012:role/ecsCodeDeployRole",
-            deploymentConfigName="CodeDeployDefault.ECSAllAtOnce",
-            deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
-            blueGreenDeploymentConfiguration={
-                "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0},
-                "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
-            },
-            loadBalancerInfo={"targetGroupPairInfoList": [{
-                "targetGroups": [{"name": self.target_groups[0]}, {"name": self.target_groups[-1]}],
-                "prodTrafficRoute": {"listenerArns": [self.listener]},
-            }]},
-            ecsServices=[{"serviceName": service, "clusterName": cluster}],
-        )
+        from providers import demo
+
+        demo.seed_codedeploy(self.client, {"DEMO_LISTENER_ARN": self.listener}, cluster=self.spec["cluster"],
+                             service=self.spec["service"], target_groups=(self.target_groups[0], self.target_groups[-1]))
 
 
 class _Runner(Project):

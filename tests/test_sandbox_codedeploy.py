@@ -214,13 +214,9 @@ class Aws:
 
 
 @pytest.fixture(scope="module")
-def server() -> Any:
-    with pytest.MonkeyPatch.context() as env:
-        # moto's EC2 backend loads thousands of default AMIs after every reset; ECS needs none.
-        env.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
-        started = sandbox.start_server()
-        yield started
-        started.stop()
+def server(sandbox_server: sandbox.SandboxServer) -> Any:
+    # The one sandbox server of this test process (tests/conftest.py); each test resets it.
+    return sandbox_server
 
 
 @pytest.fixture(scope="module")
