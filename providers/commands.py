@@ -119,6 +119,14 @@ def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOpti
     return plan
 
 
+def _code_deploy_groups(session: Session, desired: Sequence[DesiredService], live: Mapping[ServiceRef, Any]) -> dict[ServiceRef, Any]:
+    """The deployment group of every live CODE_DEPLOY service, resolved together (one discovery)."""
+    wanted = [d for d in desired if live[d.ref].service is not None and live[d.ref].service.controller is Controller.CODE_DEPLOY]
+    if not wanted:
+        return {}
+    return DeploymentGroups(session).resolve((d.ref, d.codedeploy_application, d.codedeploy_group, d.source) for d in wanted)
+
+
 def run_apply(ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str) -> ApplyReport:
     session = ctx.session
     waiter = AwsWaiter(session, resume_hint=resume_hint) if wait else None
@@ -130,13 +138,14 @@ def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float 
     session = ctx.session
     waiter = AwsWaiter(session, resume_hint=resume_hint)
     live = AwsReader(session).read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    groups = _code_deploy_groups(session, desired, live)
     for d in desired:
         state = live[d.ref]
         if state.service is None:
             raise EcsplanError(f"{d.ref}: the service does not exist; nothing to wait for")
         limit = timeout if timeout is not None else d.timeout_seconds
         if state.service.controller is Controller.CODE_DEPLOY:
-            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+            group = groups[d.ref]
             deployment_id = codedeploy.active_deployment(session, group.application, group.group)
             if deployment_id is None:
                 ctx.progress(f"{d.ref}: no CodeDeploy deployment in progress in {group.application}/{group.group}")
@@ -218,14 +227,15 @@ def plan_rollback(ctx: Context, desired: Sequence[DesiredService]) -> list[Rollb
 
     session = ctx.session
     live = AwsReader(session).read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    groups = _code_deploy_groups(session, desired, live)
     steps = []
     for d in desired:
         svc = live[d.ref].service
         if svc is None or not svc.task_definition_arn:
             raise EcsplanError(f"{d.ref}: the service does not exist; nothing to roll back")
         current = svc.task_definition_arn
-        if svc.controller is Controller.CODE_DEPLOY:
-            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+        group = groups.get(d.ref)
+        if group is not None:
             active = codedeploy.active_deployment(session, group.application, group.group)
             if active:
                 steps.append(RollbackStep(desired=d, group=group, stop_deployment=active,
@@ -234,10 +244,7 @@ def plan_rollback(ctx: Context, desired: Sequence[DesiredService]) -> list[Rollb
         previous = previous_revision(session, current)
         if previous is None:
             raise EcsplanError(f"{d.ref}: no ACTIVE revision older than {current.rsplit('/', 1)[-1]} to roll back to")
-        how = "a CodeDeploy deployment" if svc.controller is Controller.CODE_DEPLOY else "a rolling update"
-        group = None
-        if svc.controller is Controller.CODE_DEPLOY:
-            group = DeploymentGroups(session).resolve([(d.ref, d.codedeploy_application, d.codedeploy_group, d.source)])[d.ref]
+        how = "a CodeDeploy deployment" if group is not None else "a rolling update"
         steps.append(RollbackStep(desired=d, group=group, task_definition=previous,
                                   description=f"taskDefinition {current.rsplit('/', 1)[-1]} -> {previous.rsplit('/', 1)[-1]} by {how}"))
     return steps
