@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
     w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
 
+    st = sub.add_parser("status", parents=[common, configs], help="show the service, its deployments or task sets, and recent events",
+                        description="Show each service: task definition and counts, its deployments (rolling) or task sets and "
+                        "the CodeDeploy deployment in progress (blue/green), and its most recent events. Changes nothing.")
+    st.add_argument("--events", type=int, default=5, metavar="N", help="how many recent events to show (default 5)")
+
     rb = sub.add_parser("rollback", parents=[common, configs], help="roll back: previous revision, or stop a CodeDeploy deployment",
                         description="Rolling services go back to the previous ACTIVE revision of their family. CodeDeploy "
                         "services: a deployment in progress is stopped with rollback; otherwise the previous revision is "
@@ -261,6 +266,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    desired = commands.load_desired(args.config)
+    ctx = _context(args, desired)
+    print("\n".join(commands.status_lines(ctx, desired, events=args.events)).rstrip())
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from providers import commands
 
@@ -282,7 +296,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(color=_color(args, sys.stdout))
 
 
-COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "rollback": cmd_rollback, "render": cmd_render, "demo": cmd_demo}
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "render": cmd_render, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -295,3 +295,39 @@ def write_text(path: str, text: str, *, append: bool) -> None:
             fh.write(text if not append else "\n" + text)
     except OSError as err:
         raise EcsplanError(f"cannot write {path}: {err.strerror}") from err
+
+
+def status_lines(ctx: Context, desired: Sequence[DesiredService], *, events: int = 5) -> list[str]:
+    """`ecsplan status`: each service, its deployments (rolling) or task sets (CodeDeploy), the
+    CodeDeploy deployment in progress, and its most recent events."""
+    from planner.rollout import describe_deployments, short_td
+
+    session = ctx.session
+    live = AwsReader(session).read([(d.ref, str(d.task_definition.get("family", ""))) for d in desired])
+    groups = _code_deploy_groups(session, desired, live)
+    lines: list[str] = []
+    for d in desired:
+        svc = live[d.ref].service
+        if svc is None:
+            raise EcsplanError(f"{d.ref}: the service does not exist (ecsplan apply creates it)")
+        desc = svc.description
+        lines.append(f"Service: {d.ref.service}  Cluster: {d.ref.cluster}  Controller: {svc.controller.value}")
+        lines.append(f"  TaskDefinition: {short_td(desc.get('taskDefinition'))}  desired {desc.get('desiredCount')}, "
+                     f"running {desc.get('runningCount')}, pending {desc.get('pendingCount')}")
+        if svc.controller is Controller.CODE_DEPLOY:
+            for ts in desc.get("taskSets") or []:
+                lines.append(f"  TaskSet {ts.get('status')}: {short_td(ts.get('taskDefinition'))} desired {ts.get('computedDesiredCount')}, "
+                             f"running {ts.get('runningCount')}, pending {ts.get('pendingCount')}")
+            group = groups[d.ref]
+            active = codedeploy.active_deployment(session, group.application, group.group)
+            if active:
+                info = codedeploy.get_deployment(session, active)
+                lines.append(f"  CodeDeploy: deployment {active} {info.get('status')} ({group.application}/{group.group})")
+        else:
+            lines.append(f"  Deployments: {describe_deployments(desc)}")
+        recent = (desc.get("events") or [])[:events]
+        if recent:
+            lines.append("  Events (newest first):")
+            lines.extend(f"    {e.get('createdAt', '')} {e.get('message')}" for e in recent)
+        lines.append("")
+    return lines

@@ -1,4 +1,5 @@
-"""`ecsplan rollback`: the gap the seed admits (ecspresso's rollback could not handle CodeDeploy)."""
+"""`ecsplan rollback` (the gap the seed admits: ecspresso's rollback could not handle CodeDeploy) and
+`ecsplan status`."""
 
 from __future__ import annotations
 
@@ -45,3 +46,24 @@ def test_codedeploy_rollback_deploys_the_previous_revision_when_nothing_runs(blu
     assert "web-bg:2 -> web-bg:1 by a CodeDeploy deployment" in res.stdout
     assert bg.aws.service(name="web-bg")["taskDefinition"].endswith("web-bg:1")
     assert not [r for r in bg.aws.server.requests if r.action == "UpdateService"]
+
+
+def test_status_shows_deployments_and_events(project):
+    ok(project.run("apply", "--auto-approve"))
+    res = ok(project.run("status"))
+    assert "Service: web  Cluster: ecsplan-demo  Controller: ECS" in res.stdout
+    assert "Deployments: PRIMARY web:1 running 2/2 (COMPLETED)" in res.stdout
+    assert "has reached a steady state." in res.stdout
+
+
+def test_status_of_a_blue_green_service_shows_task_sets_and_the_deployment(bluegreen):
+    bg = bluegreen.create()
+    ok(bg.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"}))
+    res = ok(bg.run("status"))
+    assert "Controller: CODE_DEPLOY" in res.stdout and "TaskSet PRIMARY: web-bg:1" in res.stdout
+    assert "CodeDeploy: deployment d-" in res.stdout and "AppECS-ecsplan-demo-web-bg/DgpECS-ecsplan-demo-web-bg" in res.stdout
+
+
+def test_status_of_a_missing_service_is_an_error(project):
+    res = project.run("status")
+    assert res.returncode == 1 and "does not exist" in res.stderr
