@@ -328,6 +328,10 @@ def status_lines(ctx: Context, desired: Sequence[DesiredService], *, events: int
         recent = (desc.get("events") or [])[:events]
         if recent:
             lines.append("  Events (newest first):")
-            lines.extend(f"    {e.get('createdAt', '')} {e.get('message')}" for e in recent)
+            lines.extend(f"    {_when(e.get('createdAt'))} {e.get('message')}" for e in recent)
         lines.append("")
     return lines
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value or "")

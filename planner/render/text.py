@@ -21,7 +21,8 @@ def format_value(value: Any, indent: str = "") -> str:
     if value == KNOWN_AFTER_APPLY or value == SENSITIVE:
         return str(value)
     text = json.dumps(value, sort_keys=True, default=str)
-    if isinstance(value, (dict, list)) and len(text) > 70:
+    flat_list = isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
+    if isinstance(value, (dict, list)) and len(text) > (120 if flat_list else 70):  # a command line stays on one line
         pretty = json.dumps(value, sort_keys=True, indent=2, default=str)
         return pretty.replace("\n", "\n" + indent)
     return text
