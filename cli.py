@@ -114,6 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
     rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
 
+    i = sub.add_parser("init", parents=[common], help="write a config and definition files from a live service",
+                       description="Read a live service and the task definition it runs, and write ecsplan.yml, "
+                       "ecs-service-def.json and ecs-task-def.json, so that `ecsplan plan` on them is clean.")
+    i.add_argument("--cluster", required=True, help="the cluster (name or ARN)")
+    i.add_argument("--service", required=True, help="the service name")
+    i.add_argument("--dir", default=".", metavar="DIR", help="where to write the files (default: the current folder)")
+    i.add_argument("--force", action="store_true", help="overwrite files that exist")
+
     r = sub.add_parser("render", parents=[common, configs], help="print the rendered desired definitions",
                        description="Print the task or service definition as ecsplan reads it (templates rendered).")
     r.add_argument("what", choices=("taskdef", "servicedef", "appspec"))
@@ -275,6 +283,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from providers import commands
+
+    ctx = _context(args)
+    for path in commands.run_init(ctx, cluster=args.cluster, service=args.service, folder=args.dir, force=args.force):
+        print(f"wrote {path}")
+    print(f"Check the plan is clean: ecsplan plan -c {os.path.join(args.dir, 'ecsplan.yml')} --detailed-exitcode")
+    return EXIT_OK
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from providers import commands
 
@@ -296,7 +314,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(color=_color(args, sys.stdout))
 
 
-COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "render": cmd_render, "demo": cmd_demo}
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "init": cmd_init, "render": cmd_render, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

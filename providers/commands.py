@@ -335,3 +335,36 @@ def status_lines(ctx: Context, desired: Sequence[DesiredService], *, events: int
 
 def _when(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if hasattr(value, "strftime") else str(value or "")
+
+
+def run_init(ctx: Context, *, cluster: str, service: str, folder: str, force: bool) -> list[str]:
+    """Write ecsplan.yml and the two definition files from a live service; returns the paths."""
+    import json as _json
+    import os
+
+    import yaml as _yaml
+
+    from planner import importer
+    from providers import ecs
+
+    session = ctx.session
+    name = cluster_name(cluster)
+    svc = ecs.describe_services(session, name, [service]).get(service)
+    if svc is None:
+        raise EcsplanError(f"service {service} not found (or not ACTIVE) in cluster {name}")
+    td = ecs.describe_task_definition(session, svc.task_definition_arn or "") if svc.task_definition_arn else None
+    if td is None:
+        raise EcsplanError(f"{name}/{service}: cannot read the task definition it runs ({svc.task_definition_arn})")
+    files = {
+        "ecsplan.yml": _yaml.safe_dump(importer.config_document(region=session.region, cluster=name, service=service), sort_keys=False),
+        "ecs-service-def.json": _json.dumps(importer.service_document(svc.description), indent=2, default=str) + "\n",
+        "ecs-task-def.json": _json.dumps(importer.task_document(td.definition), indent=2, default=str) + "\n",
+    }
+    os.makedirs(folder, exist_ok=True)
+    paths = [os.path.join(folder, f) for f in files]
+    existing = [p for p in paths if os.path.exists(p)]
+    if existing and not force:
+        raise EcsplanError(f"{', '.join(existing)} already exist; nothing was written (pass --force to overwrite)")
+    for path, text in zip(paths, files.values()):
+        write_text(path, text, append=False)
+    return paths

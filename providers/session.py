@@ -28,8 +28,11 @@ class Session:
 
     def __init__(self, settings: AwsSettings) -> None:
         self.settings = settings
+        # AWS_REGION is what the AWS CLI v2 and most SDKs read; boto3 itself reads only
+        # AWS_DEFAULT_REGION (and the profile), so ecsplan honours AWS_REGION here.
+        region = settings.region or os.environ.get("AWS_REGION") or None
         with aws_errors("starting an AWS session"):
-            self._boto = boto3.Session(profile_name=settings.profile, region_name=settings.region)
+            self._boto = boto3.Session(profile_name=settings.profile, region_name=region)
         self._clients: dict[str, Any] = {}
         self._identity: tuple[str | None, str | None] | None = None
 
