@@ -231,8 +231,8 @@ def _create_deployment(
     )
     group = live.codedeploy
     details: dict[str, Any] = {
-        "application": group.application if group else desired.codedeploy_application,
-        "deployment_group": group.group if group else desired.codedeploy_group,
+        "application": group.application if group else desired.codedeploy_application or "(not resolved yet)",
+        "deployment_group": group.group if group else desired.codedeploy_group or "(not resolved yet)",
         "deployment_config": (group.deployment_config if group else None) or "(the deployment group's)",
         "auto_rollback_events": list(options.rollback_events) or "none (pass --rollback-events to roll back automatically)",
         "appspec": preview,
