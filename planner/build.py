@@ -243,8 +243,8 @@ def _create_deployment(
         payload={
             "cluster": desired.ref.cluster,
             "service": desired.ref.service,
-            "application_name": details["application"],
-            "deployment_group_name": details["deployment_group"],
+            "application_name": group.application if group else desired.codedeploy_application,
+            "deployment_group_name": group.group if group else desired.codedeploy_group,
             "use_registered_task_definition": register,
             "task_definition_arn": current,
             "appspec": preview,
