@@ -15,7 +15,6 @@ from typing import Sequence
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-ROLLBACK_EVENTS = ("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +34,8 @@ def _duration(text: str) -> float:
 
 
 def _rollback_events(text: str) -> list[str]:
+    from planner.appspec import VALID_ROLLBACK_EVENTS as ROLLBACK_EVENTS
+
     events = [e.strip() for e in text.split(",") if e.strip()]
     bad = [e for e in events if e not in ROLLBACK_EVENTS]
     if bad or not events:
@@ -43,6 +44,7 @@ def _rollback_events(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from planner.appspec import VALID_ROLLBACK_EVENTS as ROLLBACK_EVENTS
     from providers.commands import tool_version
 
     common = argparse.ArgumentParser(add_help=False)

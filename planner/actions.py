@@ -21,8 +21,6 @@ class ActionType(enum.Enum):
     RESUME_AUTOSCALING = "resume_autoscaling"
 
 
-ACTION_ORDER = tuple(ActionType)
-
 # Terraform's legend: + create, ~ update in place.
 MARKERS = {
     ActionType.REGISTER_TASK_DEFINITION: "+",

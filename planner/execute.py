@@ -57,7 +57,6 @@ class ServiceResult:
 
     task_definition_arn: str | None = None
     deployment_id: str | None = None
-    codedeploy_deployment_id: str | None = None
     wait_for: RolloutExpectation | CodeDeployExpectation | None = None
     autoscaling: str | None = None  # what suspend_autoscaling found
 
@@ -113,9 +112,8 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
 class Executor:
     """One explicit table dispatches action types to handlers; an unknown type raises."""
 
-    def __init__(self, applier: Applier, emit: Emit, region: str | None = None) -> None:
+    def __init__(self, applier: Applier, region: str | None = None) -> None:
         self.applier = applier
-        self.emit = emit
         self.region = region
         self.handlers: dict[ActionType, Callable[[ServicePlan, Action, ServiceResult], str]] = {
             ActionType.REGISTER_TASK_DEFINITION: self._register,
@@ -183,7 +181,6 @@ class Executor:
         if not td:
             raise PlanError(f"{service.ref}: no task definition to deploy")
         deployment_id = self.applier.create_deployment(action.payload, td)
-        result.codedeploy_deployment_id = deployment_id
         result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td)
         detail = f"created CodeDeploy deployment {deployment_id}"
         if self.region:
@@ -226,7 +223,7 @@ def apply_plan(
         check_blocked(plan)
         check_identity(plan, reader)
         check_stale(plan, reader)
-        executor = Executor(applier, emit, plan.region or reader.identity()[0])
+        executor = Executor(applier, plan.region or reader.identity()[0])
         for service in plan.services:
             if service.actions:
                 _apply_service(service, executor, waiter, emit, timeout, report, pending)

@@ -10,7 +10,6 @@ botocore when AWS added fields you want ecsplan to manage when undeclared:
 
 from __future__ import annotations
 
-import pprint
 import sys
 from typing import Any
 

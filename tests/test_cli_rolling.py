@@ -140,3 +140,12 @@ def test_usage_errors_exit_1_not_2(project):
 def test_version(project):
     res = project.run("--version")
     assert res.returncode == 0 and res.stdout.startswith("ecsplan ")
+
+
+def test_the_configs_timeout_ends_the_wait_too(project):
+    apply_ok(project)
+    cfg = project.path / "ecspresso.yml"
+    cfg.write_text(cfg.read_text().replace("timeout: 5m", "timeout: 1ms"))
+    res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 1
+    assert "timed out after" in res.stderr and "raise --timeout / `timeout:` in the config" in res.stderr
