@@ -17,7 +17,7 @@ boto3 = pytest.importorskip("boto3")
 import botocore.exceptions  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
-from planner.errors import SandboxError  # noqa: E402
+from providers.errors import SandboxError  # noqa: E402
 from providers import sandbox  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -641,7 +641,7 @@ def test_import_works_without_moto_and_install_says_how_to_get_it() -> None:
     code = (
         "import sys; sys.modules['moto'] = None\n"
         "import providers.sandbox as s\n"
-        "from planner.errors import SandboxError\n"
+        "from providers.errors import SandboxError\n"
         "try:\n    s.install()\nexcept SandboxError as e:\n    print(e)\n"
     )
     result = subprocess.run(
