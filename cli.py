@@ -2,6 +2,9 @@
 
 Exit codes (DESIGN.md): 0 success / no changes, 1 error (usage errors too: argparse's 2 would
 read as "changes present"), 2 changes present with --detailed-exitcode, 130 interrupted.
+
+`--version` and `--help` must be instant, so this module imports neither boto3 nor deepdiff at
+the top: each command imports the wiring (providers.app) when it runs, through `_app()`.
 """
 
 from __future__ import annotations
@@ -11,9 +14,25 @@ import datetime as dt
 import json
 import os
 import sys
-from typing import Sequence
+from types import ModuleType
+from typing import Any, Sequence
+
+from planner.appspec import VALID_ROLLBACK_EVENTS
+from planner.config import parse_duration
+from planner.errors import ConfigError, Interrupted, PlannerError, UsageError
+from planner.version import tool_version
+from providers.errors import ProviderError
 
 EXIT_OK, EXIT_ERROR, EXIT_CHANGES, EXIT_INTERRUPTED = 0, 1, 2, 130
+# The errors a user may see, by layer: a message and exit 1, never a traceback.
+USER_ERRORS = (PlannerError, ProviderError)
+
+
+def _app() -> ModuleType:
+    """providers.app, imported when a command runs (it brings boto3 and deepdiff)."""
+    import providers.app  # noqa: PLC0415 - deferred on purpose: fast --help / --version
+
+    return providers.app
 
 
 
@@ -24,9 +43,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _duration(text: str) -> float:
-    from planner.config import parse_duration
-    from planner.errors import ConfigError
-
     try:
         return parse_duration(text)
     except ConfigError as err:
@@ -34,19 +50,14 @@ def _duration(text: str) -> float:
 
 
 def _rollback_events(text: str) -> list[str]:
-    from planner.appspec import VALID_ROLLBACK_EVENTS as ROLLBACK_EVENTS
-
     events = [e.strip() for e in text.split(",") if e.strip()]
-    bad = [e for e in events if e not in ROLLBACK_EVENTS]
+    bad = [e for e in events if e not in VALID_ROLLBACK_EVENTS]
     if bad or not events:
-        raise argparse.ArgumentTypeError(f"unknown rollback event(s) {', '.join(bad) or text!r}; valid: {', '.join(ROLLBACK_EVENTS)}")
+        raise argparse.ArgumentTypeError(f"unknown rollback event(s) {', '.join(bad) or text!r}; valid: {', '.join(VALID_ROLLBACK_EVENTS)}")
     return events
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from planner.appspec import VALID_ROLLBACK_EVENTS as ROLLBACK_EVENTS
-    from providers.commands import tool_version
-
     common = argparse.ArgumentParser(add_help=False)
     g = common.add_argument_group("AWS")
     g.add_argument("--region", help="AWS region (default: the config's region, then AWS_REGION)")
@@ -59,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--suspend-autoscaling", action="store_true",
                    help="suspend auto scaling of desiredCount before a deployment and resume it after, also when it fails")
     g.add_argument("--rollback-events", type=_rollback_events, metavar="E,...", default=[],
-                   help=f"CodeDeploy automatic rollback on these events: {','.join(ROLLBACK_EVENTS)}")
+                   help=f"CodeDeploy automatic rollback on these events: {','.join(VALID_ROLLBACK_EVENTS)}")
 
     configs = argparse.ArgumentParser(add_help=False)
     configs.add_argument(
@@ -109,9 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--events", type=int, default=5, metavar="N", help="how many recent events to show (default 5)")
 
     rb = sub.add_parser("rollback", parents=[common, configs], help="roll back: previous revision, or stop a CodeDeploy deployment",
-                        description="Rolling services go back to the previous ACTIVE revision of their family. CodeDeploy "
-                        "services: a deployment in progress is stopped with rollback; otherwise the previous revision is "
-                        "deployed through CodeDeploy. Shows what it will do and asks first.")
+                        description="Plan a rollback and apply it like any plan. Rolling services go back to the previous ACTIVE "
+                        "revision of their family. CodeDeploy services: a deployment in progress is stopped with rollback; "
+                        "otherwise the previous revision is deployed through CodeDeploy. Shows the plan and asks first; with "
+                        "--out, saves it for `ecsplan apply FILE` instead.")
+    rb.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="how to print the rollback plan")
+    rb.add_argument("--out", metavar="FILE", help="save the rollback plan (mode 0600) for `ecsplan apply FILE`; applies nothing")
     rb.add_argument("--auto-approve", action="store_true", help="do not ask")
     rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
     rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
@@ -136,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_code(err: Exception) -> int:
+    """The one mapping from error roots to exit codes."""
+    if isinstance(err, Interrupted):
+        return EXIT_INTERRUPTED
+    return EXIT_ERROR
+
+
 def _color(args: argparse.Namespace, stream: object) -> bool:
     if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
         return False
@@ -146,19 +167,18 @@ def _progress(line: str) -> None:
     print(f"{dt.datetime.now().strftime('%H:%M:%S')} {line}", flush=True)
 
 
-def _context(args: argparse.Namespace, desired: Sequence[object] = ()):  # type: ignore[no-untyped-def]
-    from providers.commands import Context, region_for
-    from providers.session import AwsSettings
-
-    region = region_for(desired, args.region)  # type: ignore[arg-type]
-    settings = AwsSettings(region=region, profile=args.profile, endpoint_url=args.endpoint_url)
-    return Context(settings=settings, out=sys.stdout, progress=_progress)
+def _context(args: argparse.Namespace, desired: Sequence[Any] = (), region: str | None = None) -> Any:
+    app = _app()
+    settings = app.AwsSettings(region=region or app.region_for(desired, args.region), profile=args.profile, endpoint_url=args.endpoint_url)
+    return app.Context(settings=settings, out=sys.stdout, progress=_progress)
 
 
-def _options(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from planner.model import PlanOptions
+def _desired(args: argparse.Namespace) -> list[Any]:
+    return list(_app().load_desired(args.config))
 
-    return PlanOptions(suspend_autoscaling=args.suspend_autoscaling, rollback_events=tuple(args.rollback_events or ()))
+
+def _options(args: argparse.Namespace) -> Any:
+    return _app().PlanOptions(suspend_autoscaling=args.suspend_autoscaling, rollback_events=tuple(args.rollback_events or ()))
 
 
 def _resume_hint(args: argparse.Namespace) -> str:
@@ -166,26 +186,28 @@ def _resume_hint(args: argparse.Namespace) -> str:
     return f"ecsplan wait{flags}"
 
 
-def cmd_plan(args: argparse.Namespace) -> int:
-    from planner.errors import UsageError
-    from providers import commands
+def _save(plan: Any, path: str, what: str) -> None:
+    _app().planfile.save(plan, path)
+    print(f"Saved the {what} to {path}. Apply exactly this plan with: ecsplan apply {path}", file=sys.stderr)
 
-    desired = commands.load_desired(args.config)
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    app = _app()
+    desired = _desired(args)
     ctx = _context(args, desired)
-    plan = commands.make_plan(ctx, desired, _options(args))
-    sys.stdout.write(commands.render_plan(plan, args.format, color=_color(args, sys.stdout)))
+    plan = app.make_plan(ctx, desired, _options(args))
+    sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
     if args.summary_file or args.github_step_summary:
-        markdown = commands.render_plan(plan, "markdown", color=False)
+        markdown = app.render_plan(plan, "markdown", color=False)
         if args.summary_file:
-            commands.write_text(args.summary_file, markdown, append=False)
+            app.write_text(args.summary_file, markdown, append=False)
         if args.github_step_summary:
             target = os.environ.get("GITHUB_STEP_SUMMARY")
             if not target:
                 raise UsageError("--github-step-summary: GITHUB_STEP_SUMMARY is not set (it is, inside a GitHub Actions job)")
-            commands.write_text(target, markdown, append=True)
+            app.write_text(target, markdown, append=True)
     if args.out:
-        commands.save_plan(plan, args.out)
-        print(f"Saved the plan to {args.out}. Apply exactly this plan with: ecsplan apply {args.out}", file=sys.stderr)
+        _save(plan, args.out, "plan")
     if plan.blocked:
         return EXIT_ERROR if args.detailed_exitcode else EXIT_OK
     if args.detailed_exitcode and plan.has_changes:
@@ -193,10 +215,26 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_apply(args: argparse.Namespace) -> int:
-    from planner.errors import UsageError
-    from providers import commands
+def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int:
+    """Hand the plan to the one executor; print what was done and not done when it stops early."""
+    app = _app()
+    report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
+    if report.error is not None:
+        print(f"ecsplan: error: {report.error}", file=sys.stderr)
+        for line in app.report_lines(report):
+            print(line, file=sys.stderr)
+        if not isinstance(report.error, (*USER_ERRORS, Interrupted)):
+            raise report.error  # a bug: the report is printed, then the traceback
+        return _exit_code(report.error)
+    if args.no_wait:
+        print(f"{done} (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
+    else:
+        print(f"{done}: every deployment succeeded.")
+    return EXIT_OK
 
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    app = _app()
     if args.planfile and args.config:
         raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
     if args.planfile and (args.suspend_autoscaling or args.rollback_events):
@@ -204,15 +242,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if args.no_wait and args.suspend_autoscaling:
         raise UsageError("--suspend-autoscaling resumes auto scaling when the deployment ends, so it needs the wait: drop --no-wait")
     if args.planfile:
-        plan = commands.load_plan(args.planfile)
-        ctx = _context(args)
-        if args.region is None and plan.region:
-            ctx = _context(argparse.Namespace(**{**vars(args), "region": plan.region}))
+        plan = app.planfile.load(args.planfile)
+        ctx = _context(args, region=args.region or plan.region)
     else:
-        desired = commands.load_desired(args.config)
+        desired = _desired(args)
         ctx = _context(args, desired)
-        plan = commands.make_plan(ctx, desired, _options(args))
-        sys.stdout.write(commands.render_plan(plan, "text", color=_color(args, sys.stdout)))
+        plan = app.make_plan(ctx, desired, _options(args))
+        sys.stdout.write(app.render_plan(plan, "text", color=_color(args, sys.stdout)))
         if not plan.has_changes:
             return EXIT_OK
         if plan.blocked:
@@ -224,27 +260,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if not plan.has_changes:
         print("No changes in the plan; nothing to apply.")
         return EXIT_OK
-    report = commands.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
-    if report.error is not None:
-        from planner.errors import Interrupted
-
-        print(f"ecsplan: error: {report.error}", file=sys.stderr)
-        for line in commands.report_lines(report):
-            print(line, file=sys.stderr)
-        return EXIT_INTERRUPTED if isinstance(report.error, Interrupted) else EXIT_ERROR
-    if args.no_wait:
-        print(f"Apply complete (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
-    else:
-        print("Apply complete: every deployment succeeded.")
-    return EXIT_OK
+    return _execute(args, ctx, plan, done="Apply complete")
 
 
 def cmd_wait(args: argparse.Namespace) -> int:
-    from providers import commands
-
-    desired = commands.load_desired(args.config)
+    desired = _desired(args)
     ctx = _context(args, desired)
-    commands.run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args))
+    _app().run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args))
     print("Every deployment succeeded.")
     return EXIT_OK
 
@@ -260,49 +282,42 @@ def _confirm(question: str) -> bool:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from providers import commands
-
-    desired = commands.load_desired(args.config)
+    """A rollback is a plan: shown like any plan, saved with --out, applied by the executor."""
+    app = _app()
+    desired = _desired(args)
     ctx = _context(args, desired)
-    steps = commands.plan_rollback(ctx, desired)
-    print("ecsplan will roll back:")
-    for step in steps:
-        print(f"  ~ {step.desired.ref}: {step.description}")
+    plan = app.make_rollback_plan(ctx, desired)
+    sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
+    if args.out:
+        _save(plan, args.out, "rollback plan")
+        return EXIT_OK
     if not args.auto_approve and not _confirm("Roll back?"):
         print("\nRollback cancelled; nothing was changed.", file=sys.stderr)
         return EXIT_ERROR
-    commands.run_rollback(ctx, steps, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
-    print("Rollback complete." if not args.no_wait else f"Rollback started. Follow it with `{_resume_hint(args)}`.")
-    return EXIT_OK
+    return _execute(args, ctx, plan, done="Rollback complete")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from providers import commands
-
-    desired = commands.load_desired(args.config)
+    app = _app()
+    desired = _desired(args)
     ctx = _context(args, desired)
-    print("\n".join(commands.status_lines(ctx, desired, events=args.events)).rstrip())
+    sys.stdout.write(app.render_status(app.read_status(ctx, desired), events=args.events))
     return EXIT_OK
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from providers import commands
-
     ctx = _context(args)
-    for path in commands.run_init(ctx, cluster=args.cluster, service=args.service, folder=args.dir, force=args.force):
+    for path in _app().run_init(ctx, cluster=args.cluster, service=args.service, folder=args.dir, force=args.force):
         print(f"wrote {path}")
     print(f"Check the plan is clean: ecsplan plan -c {os.path.join(args.dir, 'ecsplan.yml')} --detailed-exitcode")
     return EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from providers import commands
-
-    desired = commands.load_desired(args.config)
-    docs = [commands.describe_for_render(d, args.what, task_definition_arn=args.task_definition) for d in desired]
+    docs = [_app().render_document(d, args.what, task_definition_arn=args.task_definition) for d in _desired(args)]
     doc = docs[0] if len(docs) == 1 else docs
     if args.format == "yaml":
-        import yaml
+        import yaml  # noqa: PLC0415 - only this format needs it
 
         sys.stdout.write(yaml.safe_dump(doc, sort_keys=False))
     else:
@@ -311,7 +326,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from providers import demo
+    from providers import demo  # noqa: PLC0415 - brings boto3 and the sandbox (fast --help)
 
     return demo.run(color=_color(args, sys.stdout))
 
@@ -325,13 +340,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    from planner.errors import EcsplanError
-
     try:
         return COMMANDS[args.command](args)
-    except EcsplanError as err:
+    except USER_ERRORS as err:
         print(f"ecsplan: error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+        return _exit_code(err)
     except KeyboardInterrupt:
         print("\necsplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

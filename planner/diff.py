@@ -7,11 +7,14 @@ shifts when an entry is added: `containerDefinitions[app].environment[LOG_LEVEL]
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 from deepdiff import DeepDiff
 
+from planner.frozen import freeze
 from planner.normalize import Keyed
 
 
@@ -23,29 +26,38 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 
+class ChangeKind(enum.StrEnum):
+    """A StrEnum: it compares equal to its value ("add", "remove", "change"), as the plan JSON shows it."""
+
+    ADD = "add"
+    REMOVE = "remove"
+    CHANGE = "change"
+
+
 @attrs.frozen(kw_only=True)
 class Change:
-    """One changed value. `before`/`after` are None when the value is absent on that side."""
+    """One changed value. `before`/`after` are None when the value is absent on that side; they
+    are held frozen (FrozenDict, tuples): `plain()` gives the JSON-ready form."""
 
     path: str
-    before: Any
-    after: Any
+    before: Any = attrs.field(converter=freeze)
+    after: Any = attrs.field(converter=freeze)
 
     @property
-    def kind(self) -> str:
+    def kind(self) -> ChangeKind:
         if self.before is None:
-            return "add"
+            return ChangeKind.ADD
         if self.after is None:
-            return "remove"
-        return "change"
+            return ChangeKind.REMOVE
+        return ChangeKind.CHANGE
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "before": plain(self.before), "after": plain(self.after)}
 
 
 def plain(value: Any) -> Any:
-    """Keyed maps and tuples back to JSON-ready dicts and lists."""
-    if isinstance(value, dict):
+    """Keyed maps, frozen mappings and tuples back to JSON-ready dicts and lists."""
+    if isinstance(value, Mapping):
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]

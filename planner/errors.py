@@ -1,17 +1,18 @@
-"""Errors a user may see. One root, small subclasses; the CLI prints the message, never a traceback."""
+"""The planner's errors: one root, small subclasses, each a message a user may see. providers/ has its
+own root (providers/errors.py); cli.py maps both to exit codes in one place, never a traceback."""
 
 from __future__ import annotations
 
 
-class EcsplanError(Exception):
-    """Root of every error ecsplan reports to a user (exit code 1)."""
+class PlannerError(Exception):
+    """Root of every error the planner reports to a user (exit code 1)."""
 
 
-class UsageError(EcsplanError):
+class UsageError(PlannerError):
     """The command line asks for something that cannot be done."""
 
 
-class ConfigError(EcsplanError):
+class ConfigError(PlannerError):
     """A config or definition file is missing, malformed or inconsistent."""
 
     def __init__(self, message: str, *, file: str | None = None, where: str | None = None) -> None:
@@ -29,11 +30,7 @@ class TemplateError(ConfigError):
     """A template expression in a definition or config file cannot be rendered."""
 
 
-class AwsError(EcsplanError):
-    """An AWS API call failed."""
-
-
-class PlanError(EcsplanError):
+class PlanError(PlannerError):
     """A plan cannot be built, loaded or applied as it is."""
 
 
@@ -45,17 +42,13 @@ class StalePlanError(PlanError):
     """The live state moved since the plan was made; nothing was applied."""
 
 
-class DeploymentFailed(EcsplanError):
+class DeploymentFailed(PlannerError):
     """A deployment ended in failure or was rolled back."""
 
 
-class WaitTimeout(EcsplanError):
+class WaitTimeout(PlannerError):
     """The deployment did not finish within the timeout (it may still be running)."""
 
 
-class SandboxError(EcsplanError):
-    """The embedded sandbox cannot be started or no longer matches the moto it patches."""
-
-
-class Interrupted(EcsplanError):
+class Interrupted(PlannerError):
     """The user interrupted the run (Ctrl-C); what was done so far is reported (exit 130)."""

@@ -1,28 +1,49 @@
-"""Walk a Plan: refuse blocked or stale plans, run actions in order through an Applier, stop at
-the first failure, and report what was done and what was not.
+"""Walk a Plan: refuse blocked, foreign or stale plans before any write, run actions in order
+through an Applier, stop at the first failure, and report what was done and what was not.
 
-The executor sees protocols; providers/ implements them against AWS.
+The executor sees protocols; providers/ implements them against AWS. Every command that changes
+something (apply, rollback) comes through here.
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any, Callable, Protocol, Sequence
 
 import attrs
 
-from planner.actions import Action, ActionType
-from planner.diff import diff
-from planner.errors import BlockedPlanError, EcsplanError, Interrupted, PlanError, StalePlanError
-from planner.model import Controller, LiveState, ServiceRef
-from planner.plan import Plan, ServicePlan, live_view
+from planner.actions import (
+    Action,
+    ActionType,
+    CreateDeployment,
+    CreateService,
+    RegisterTaskDefinition,
+    ResumeAutoscaling,
+    StopDeployment,
+    SuspendAutoscaling,
+    UpdateService,
+)
 from planner.appspec import console_url
+from planner.diff import diff, plain
+from planner.errors import BlockedPlanError, Interrupted, PlannerError, StalePlanError
+from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
+from planner.plan import Plan, ServicePlan, live_view
 from planner.rollout import CodeDeployExpectation, RolloutExpectation
 
 Emit = Callable[[str], None]
 
 
+class AutoscalingState(enum.Enum):
+    """What suspend_autoscaling found, so resume knows whether it is ecsplan's to undo."""
+
+    SUSPENDED = "suspended"  # by ecsplan, now
+    ALREADY_SUSPENDED = "already suspended"
+    NO_TARGET = "no scalable target"
+    RESUMED = "resumed"
+
+
 class LiveStateReader(Protocol):
-    def read(self, targets: Sequence[tuple[ServiceRef, str]]) -> dict[ServiceRef, LiveState]: ...
+    def read(self, targets: Sequence[ReadTarget]) -> dict[ServiceRef, LiveState]: ...
 
     def identity(self) -> tuple[str | None, str | None]:
         """(region, account id) the reader talks to."""
@@ -30,19 +51,23 @@ class LiveStateReader(Protocol):
 
 
 class Applier(Protocol):
-    def register_task_definition(self, payload: dict[str, Any]) -> str: ...
+    """One method per action class; each builds the API request from the action's fields."""
 
-    def create_service(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def register_task_definition(self, action: RegisterTaskDefinition) -> str: ...
 
-    def update_service(self, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def create_service(self, action: CreateService, task_definition_arn: str) -> LiveService: ...
 
-    def create_deployment(self, payload: dict[str, Any], task_definition_arn: str) -> str: ...
+    def update_service(self, action: UpdateService, task_definition_arn: str | None) -> LiveService: ...
 
-    def suspend_autoscaling(self, payload: dict[str, Any]) -> str:
-        """Returns what it found: 'suspended' (by us), 'already suspended', 'no scalable target'."""
+    def create_deployment(self, action: CreateDeployment, task_definition_arn: str) -> str: ...
+
+    def stop_deployment(self, action: StopDeployment) -> str | None:
+        """Stops it; returns the rollback deployment CodeDeploy started, if any."""
         ...
 
-    def resume_autoscaling(self, payload: dict[str, Any]) -> None: ...
+    def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState: ...
+
+    def resume_autoscaling(self, action: ResumeAutoscaling) -> None: ...
 
 
 class Waiter(Protocol):
@@ -58,14 +83,14 @@ class ServiceResult:
     task_definition_arn: str | None = None
     deployment_id: str | None = None
     wait_for: RolloutExpectation | CodeDeployExpectation | None = None
-    autoscaling: str | None = None  # what suspend_autoscaling found
+    autoscaling: AutoscalingState | None = None
 
 
 @attrs.define
 class ApplyReport:
     done: list[tuple[ServiceRef, ActionType, str]] = attrs.field(factory=list)
     not_done: list[tuple[ServiceRef, ActionType]] = attrs.field(factory=list)
-    error: EcsplanError | None = None
+    error: Exception | None = None
 
     @property
     def ok(self) -> bool:
@@ -89,17 +114,15 @@ def check_identity(plan: Plan, reader: LiveStateReader) -> None:
 
 def check_stale(plan: Plan, reader: LiveStateReader) -> None:
     """A saved plan records what it saw; if the live state moved since, refuse (Terraform)."""
-    targets = [(s.ref, s.family) for s in plan.services if s.actions]
-    if not targets:
+    changing = [s for s in plan.services if s.actions]
+    if not changing:
         return
-    now = reader.read(targets)
+    now = reader.read([s.read_target for s in changing])
     moved = []
-    for s in plan.services:
-        if not s.actions:
-            continue
+    for s in changing:
         view = live_view(now[s.ref], s.managed_keys)
-        if view != s.live_view:
-            what = ", ".join(c.path for c in diff(s.live_view, view)) or "live state"
+        if plain(view) != plain(s.live_view):
+            what = ", ".join(c.path for c in diff(plain(s.live_view), view)) or "live state"
             moved.append(f"  {s.ref}: {what} changed")
     if moved:
         raise StalePlanError(
@@ -109,101 +132,87 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
         )
 
 
+Handler = Callable[[ServicePlan, Any, ServiceResult], str]
+
+
 class Executor:
     """One explicit table dispatches action types to handlers; an unknown type raises."""
 
     def __init__(self, applier: Applier, region: str | None = None) -> None:
         self.applier = applier
         self.region = region
-        self.handlers: dict[ActionType, Callable[[ServicePlan, Action, ServiceResult], str]] = {
+        self.handlers: dict[ActionType, Handler] = {
             ActionType.REGISTER_TASK_DEFINITION: self._register,
             ActionType.CREATE_SERVICE: self._create_service,
+            ActionType.SUSPEND_AUTOSCALING: self._suspend,
             ActionType.UPDATE_SERVICE: self._update_service,
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
-            ActionType.SUSPEND_AUTOSCALING: self._suspend,
+            ActionType.STOP_DEPLOYMENT: self._stop_deployment,
             ActionType.RESUME_AUTOSCALING: self._resume,
         }
 
     def run(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        handler = self.handlers.get(action.type)
+        handler = self.handlers.get(action.TYPE)
         if handler is None:
-            raise PlanError(f"{service.ref}: ecsplan cannot apply action {action.type.value!r} yet")
+            raise PlannerError(f"{service.ref}: ecsplan cannot apply action {action.TYPE.value!r} yet")
         return handler(service, action, result)
 
-    def _register(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        result.task_definition_arn = self.applier.register_task_definition(action.payload["taskDefinition"])
+    def _register(self, service: ServicePlan, action: RegisterTaskDefinition, result: ServiceResult) -> str:
+        result.task_definition_arn = self.applier.register_task_definition(action)
         return f"registered {result.task_definition_arn}"
 
-    def _task_definition_for(self, action: Action, result: ServiceResult, fallback: str | None) -> str | None:
-        if action.payload.get("use_registered_task_definition"):
-            if not result.task_definition_arn:
-                raise PlanError("the plan uses a registered task definition, but none was registered")
-            return result.task_definition_arn
-        return fallback
-
-    def _create_service(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        payload = dict(action.payload["service"])
-        payload["taskDefinition"] = self._task_definition_for(action, result, payload.get("taskDefinition"))
-        created = self.applier.create_service(payload)
-        primary = _primary(created)
-        result.task_definition_arn = payload["taskDefinition"]
+    def _create_service(self, service: ServicePlan, action: CreateService, result: ServiceResult) -> str:
+        td = action.task_definition.resolve(result.task_definition_arn)
+        created = self.applier.create_service(action, td)
+        result.task_definition_arn = td
         if service.controller is Controller.ECS:
-            result.wait_for = RolloutExpectation(
-                deployment_id=primary.get("id") if primary else None, task_definition_arn=payload["taskDefinition"]
-            )
-        return f"created service {created.get('serviceArn', service.ref.service)}"
+            primary = created.primary
+            result.wait_for = RolloutExpectation(deployment_id=primary.id if primary else None, task_definition_arn=td)
+        return f"created service {created.arn}"
 
-    def _update_service(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        payload = dict(action.payload)
-        td = self._task_definition_for(action, result, None)
-        if td:
-            payload["taskDefinition"] = td
-        updated = self.applier.update_service(payload)
-        primary = _primary(updated)
+    def _update_service(self, service: ServicePlan, action: UpdateService, result: ServiceResult) -> str:
+        td = action.task_definition.resolve(result.task_definition_arn) if action.task_definition is not None else None
+        updated = self.applier.update_service(action, td)
+        primary = updated.primary
         if service.controller is Controller.ECS:
-            if payload.get("starts_deployment"):
-                result.deployment_id = primary.get("id") if primary else None
-                result.wait_for = RolloutExpectation(
-                    deployment_id=result.deployment_id, task_definition_arn=td or (primary or {}).get("taskDefinition")
-                )
+            if action.starts_deployment:
+                result.deployment_id = primary.id if primary else None
+                result.wait_for = RolloutExpectation(deployment_id=result.deployment_id, task_definition_arn=td or (primary.task_definition if primary else None))
             else:
                 result.wait_for = RolloutExpectation(deployment_id=None, task_definition_arn=None)
-        fields = sorted(payload.get("set", {}))
-        if td:
-            fields.insert(0, "taskDefinition")
-        if payload.get("tags_add") or payload.get("tags_remove"):
-            fields.append("tags")
         started = f", deployment {result.deployment_id}" if result.deployment_id else ""
-        return f"updated {', '.join(fields)}{started}"
+        return f"updated {', '.join(action.changed_fields())}{started}"
 
-    def _create_deployment(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        td = self._task_definition_for(action, result, action.payload.get("task_definition_arn"))
-        if not td:
-            raise PlanError(f"{service.ref}: no task definition to deploy")
-        deployment_id = self.applier.create_deployment(action.payload, td)
+    def _create_deployment(self, service: ServicePlan, action: CreateDeployment, result: ServiceResult) -> str:
+        td = action.task_definition.resolve(result.task_definition_arn)
+        deployment_id = self.applier.create_deployment(action, td)
         result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td)
         detail = f"created CodeDeploy deployment {deployment_id}"
         if self.region:
             detail += f"\n    {console_url(self.region, deployment_id)}"
         return detail
 
-    def _suspend(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        result.autoscaling = self.applier.suspend_autoscaling(action.payload)
-        return {
-            "suspended": f"suspended auto scaling of {action.payload['resource_id']}",
-            "already suspended": "auto scaling was already suspended; it will be left suspended",
-        }.get(result.autoscaling, f"nothing to suspend ({result.autoscaling})")
+    def _stop_deployment(self, service: ServicePlan, action: StopDeployment, result: ServiceResult) -> str:
+        rollback_id = self.applier.stop_deployment(action)
+        if rollback_id:
+            result.wait_for = CodeDeployExpectation(deployment_id=rollback_id, task_definition_arn=None)
+            return f"stopped CodeDeploy deployment {action.deployment_id}; rollback deployment {rollback_id}"
+        return f"stopped CodeDeploy deployment {action.deployment_id}"
 
-    def _resume(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
-        if result.autoscaling != "suspended":
+    def _suspend(self, service: ServicePlan, action: SuspendAutoscaling, result: ServiceResult) -> str:
+        result.autoscaling = self.applier.suspend_autoscaling(action)
+        if result.autoscaling is AutoscalingState.SUSPENDED:
+            return f"suspended auto scaling of {action.resource_id}"
+        if result.autoscaling is AutoscalingState.ALREADY_SUSPENDED:
+            return "auto scaling was already suspended; it will be left suspended"
+        return f"nothing to suspend ({result.autoscaling.value})"
+
+    def _resume(self, service: ServicePlan, action: ResumeAutoscaling, result: ServiceResult) -> str:
+        if result.autoscaling is not AutoscalingState.SUSPENDED:
             return "nothing to resume (ecsplan did not suspend it)"
-        self.applier.resume_autoscaling(action.payload)
-        result.autoscaling = "resumed"
-        return f"resumed auto scaling of {action.payload['resource_id']}"
-
-
-def _primary(service: dict[str, Any]) -> dict[str, Any] | None:
-    return next((d for d in service.get("deployments") or [] if d.get("status") == "PRIMARY"), None)
+        self.applier.resume_autoscaling(action)
+        result.autoscaling = AutoscalingState.RESUMED
+        return f"resumed auto scaling of {action.resource_id}"
 
 
 def apply_plan(
@@ -216,9 +225,10 @@ def apply_plan(
     timeout: float | None = None,
 ) -> ApplyReport:
     """Apply in plan order, service by service; wait for each service's deployment before the
-    next service is touched, so a failed rollout stops the run with the rest untouched."""
+    next service is touched, so a failed rollout stops the run with the rest untouched. Any
+    error ends the run and is kept in the report, with what was done and what was not."""
     report = ApplyReport()
-    pending = [(s.ref, a.type) for s in plan.services for a in s.actions]
+    pending = [(s.ref, a.TYPE) for s in plan.services for a in s.actions]
     try:
         check_blocked(plan)
         check_identity(plan, reader)
@@ -227,7 +237,7 @@ def apply_plan(
         for service in plan.services:
             if service.actions:
                 _apply_service(service, executor, waiter, emit, timeout, report, pending)
-    except EcsplanError as err:
+    except Exception as err:  # noqa: BLE001 - any failure, known or not, gets the done/not-done report
         report.error = err
     except KeyboardInterrupt:
         # Say what was done before the interrupt: a deploy tool must not leave it unsaid.
@@ -252,11 +262,11 @@ def _apply_service(
     limit = timeout if timeout is not None else service.timeout_seconds
 
     def run(action: Action) -> None:
-        emit(f"{service.ref}: {action.type.value} ...")
+        emit(f"{service.ref}: {action.TYPE.label} ...")
         detail = executor.run(service, action, result)
-        pending.remove((service.ref, action.type))
-        report.done.append((service.ref, action.type, detail))
-        emit(f"{service.ref}: {action.type.value}: {detail}")
+        pending.remove((service.ref, action.TYPE))
+        report.done.append((service.ref, action.TYPE, detail))
+        emit(f"{service.ref}: {action.TYPE.label}: {detail}")
 
     try:
         for action in service.actions:
@@ -269,10 +279,10 @@ def _apply_service(
                     waiter.wait_rolling(service.ref, expect, limit, emit)
     except BaseException:
         resume = service.action(ActionType.RESUME_AUTOSCALING)
-        if resume is not None and result.autoscaling == "suspended":
+        if resume is not None and result.autoscaling is AutoscalingState.SUSPENDED:
             emit(f"{service.ref}: the deployment did not succeed; resuming auto scaling ecsplan suspended")
             try:
                 run(resume)
-            except EcsplanError as err:
+            except Exception as err:  # noqa: BLE001 - the first error is the one to report
                 emit(f"{service.ref}: could not resume auto scaling: {err}")
         raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any
 
@@ -14,6 +15,23 @@ class Controller(enum.Enum):
     ECS = "ECS"
     CODE_DEPLOY = "CODE_DEPLOY"
     EXTERNAL = "EXTERNAL"
+
+
+def arn_tail(arn: str | None) -> str:
+    """The name after the last "/" of an ARN: `web:3` of a task definition ARN, `prod` of a
+    cluster ARN; "?" when there is none."""
+    return (arn or "?").rsplit("/", 1)[-1]
+
+
+def cluster_name(cluster: str) -> str:
+    """Accept a cluster as a name or an ARN (arn:aws:ecs:region:acct:cluster/NAME)."""
+    return arn_tail(cluster) if cluster.startswith("arn:") else cluster
+
+
+def revision_of(arn: str) -> tuple[str, int]:
+    """(family, revision) of a task definition ARN or `family:revision`."""
+    family, _, rev = arn_tail(arn).partition(":")
+    return family, int(rev) if rev.isdigit() else 0
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -49,6 +67,19 @@ class DesiredService:
         ctl = (self.service_definition.get("deploymentController") or {}).get("type") or "ECS"
         return Controller(ctl)
 
+    @property
+    def family(self) -> str:
+        return str(self.task_definition.get("family", ""))
+
+    @property
+    def hooks(self) -> list[dict[str, str]]:
+        return list((self.appspec or {}).get("Hooks") or [])
+
+    @property
+    def definition_file(self) -> str:
+        """The file to name in a message about the service definition."""
+        return self.service_definition_path or self.source
+
 
 @attrs.frozen(kw_only=True)
 class LiveTaskDefinition:
@@ -67,11 +98,82 @@ class LiveTaskDefinition:
 
 
 @attrs.frozen(kw_only=True)
+class Deployment:
+    """One entry of DescribeServices' `deployments` (the rolling controller's)."""
+
+    id: str
+    status: str  # PRIMARY, ACTIVE, INACTIVE
+    task_definition: str | None
+    desired: int = 0
+    running: int = 0
+    pending: int = 0
+    failed: int = 0
+    rollout_state: str | None = None  # IN_PROGRESS, COMPLETED, FAILED; absent behind a Classic LB
+    rollout_state_reason: str = ""
+    created_at: dt.datetime | None = None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any]) -> Deployment:
+        created = d.get("createdAt")
+        return cls(
+            id=str(d.get("id", "")),
+            status=str(d.get("status", "")),
+            task_definition=d.get("taskDefinition"),
+            desired=int(d.get("desiredCount") or 0),
+            running=int(d.get("runningCount") or 0),
+            pending=int(d.get("pendingCount") or 0),
+            failed=int(d.get("failedTasks") or 0),
+            rollout_state=d.get("rolloutState"),
+            rollout_state_reason=str(d.get("rolloutStateReason") or ""),
+            created_at=created if isinstance(created, dt.datetime) else None,
+        )
+
+    @property
+    def is_primary(self) -> bool:
+        return self.status == "PRIMARY"
+
+
+@attrs.frozen(kw_only=True)
+class TaskSet:
+    """One entry of DescribeServices' `taskSets` (CODE_DEPLOY and EXTERNAL controllers)."""
+
+    id: str
+    status: str  # PRIMARY, ACTIVE, DRAINING
+    task_definition: str | None
+    desired: int = 0
+    running: int = 0
+    pending: int = 0
+
+    @classmethod
+    def from_api(cls, t: dict[str, Any]) -> TaskSet:
+        return cls(
+            id=str(t.get("id", "")),
+            status=str(t.get("status", "")),
+            task_definition=t.get("taskDefinition"),
+            desired=int(t.get("computedDesiredCount") or 0),
+            running=int(t.get("runningCount") or 0),
+            pending=int(t.get("pendingCount") or 0),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ServiceEvent:
+    id: str
+    message: str
+    created_at: dt.datetime | None = None
+
+
+@attrs.frozen(kw_only=True)
 class LiveService:
-    """A service as DescribeServices(include=["TAGS"]) returns it."""
+    """A service as DescribeServices(include=["TAGS"]) returns it: the raw description (what the
+    planner compares) and its runtime state as typed values."""
 
     arn: str
     description: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return str(self.description.get("serviceName", arn_tail(self.arn)))
 
     @property
     def task_definition_arn(self) -> str | None:
@@ -81,6 +183,37 @@ class LiveService:
     def controller(self) -> Controller:
         ctl = (self.description.get("deploymentController") or {}).get("type") or "ECS"
         return Controller(ctl)
+
+    @property
+    def deployments(self) -> tuple[Deployment, ...]:
+        return tuple(Deployment.from_api(d) for d in self.description.get("deployments") or [] if isinstance(d, dict))
+
+    @property
+    def primary(self) -> Deployment | None:
+        return next((d for d in self.deployments if d.is_primary), None)
+
+    def deployment(self, deployment_id: str | None) -> Deployment | None:
+        return next((d for d in self.deployments if d.id == deployment_id), None)
+
+    @property
+    def task_sets(self) -> tuple[TaskSet, ...]:
+        return tuple(TaskSet.from_api(t) for t in self.description.get("taskSets") or [] if isinstance(t, dict))
+
+    @property
+    def events(self) -> tuple[ServiceEvent, ...]:
+        """Newest first, as ECS lists them."""
+        return tuple(
+            ServiceEvent(
+                id=str(e.get("id", "")),
+                message=str(e.get("message", "")),
+                created_at=e["createdAt"] if isinstance(e.get("createdAt"), dt.datetime) else None,
+            )
+            for e in self.description.get("events") or []
+        )
+
+    def count(self, key: str) -> int:
+        """desiredCount / runningCount / pendingCount."""
+        return int(self.description.get(key) or 0)
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +226,14 @@ class DeploymentGroupInfo:
 
 
 @attrs.frozen(kw_only=True)
+class CodeDeployDeployment:
+    """A CodeDeploy deployment in progress (ListDeployments with the active statuses)."""
+
+    id: str
+    status: str
+
+
+@attrs.frozen(kw_only=True)
 class PlanOptions:
     """Choices made on the command line that shape a plan (and travel in a saved plan)."""
 
@@ -102,10 +243,42 @@ class PlanOptions:
 
 @attrs.frozen(kw_only=True)
 class LiveState:
-    """What runs now for one service: the service (None when missing) and the task definition to
-    compare with (the one the service runs; for a missing service, the family's latest ACTIVE)."""
+    """Everything one read found for one service, all a plan, a wait, a status or a rollback
+    needs: the service (None when missing); the task definition to compare with (the one the
+    service runs; for a missing service, the family's latest ACTIVE); for CODE_DEPLOY services
+    the deployment group (or why it could not be found) and the deployment in progress; and,
+    when asked for (rollback), the previous ACTIVE revision of the family."""
 
     ref: ServiceRef
     service: LiveService | None
     task_definition: LiveTaskDefinition | None
-    codedeploy: DeploymentGroupInfo | None = None  # resolved only when a deployment is planned
+    codedeploy: DeploymentGroupInfo | None = None
+    codedeploy_problem: str | None = None  # why the group could not be resolved (said when needed)
+    active_deployment: CodeDeployDeployment | None = None
+    previous_task_definition: str | None = None
+
+    @property
+    def running_task_definition(self) -> str | None:
+        return self.service.task_definition_arn if self.service is not None else None
+
+
+@attrs.frozen(kw_only=True)
+class ReadTarget:
+    """What one read needs to know of a service: its family (for a missing service, the latest
+    ACTIVE revision is compared) and the CodeDeploy names the config gives (None: discover)."""
+
+    ref: ServiceRef
+    family: str
+    codedeploy_application: str | None = None
+    codedeploy_group: str | None = None
+    source: str = ""  # the config file, for messages
+
+    @classmethod
+    def of(cls, desired: DesiredService) -> ReadTarget:
+        return cls(
+            ref=desired.ref,
+            family=desired.family,
+            codedeploy_application=desired.codedeploy_application,
+            codedeploy_group=desired.codedeploy_group,
+            source=desired.source,
+        )

@@ -13,12 +13,10 @@ a table test). The functions below apply them, in the order `canonical_task_defi
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import copy
 import json
 import re
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import attrs
 
@@ -184,6 +182,12 @@ CODE_DEPLOY_UPDATABLE = (
 # Helpers
 
 
+def primary_deployment(description: dict[str, Any]) -> dict[str, Any]:
+    """The raw PRIMARY entry of a DescribeServices `deployments` list ({} when none): some
+    fields are reported there, not on the service (rule service-connect-from-deployment)."""
+    return next((d for d in description.get("deployments") or [] if isinstance(d, dict) and d.get("status") == "PRIMARY"), {})
+
+
 def is_empty(value: Any) -> bool:
     """Empty lists, nulls and absent keys are the same thing to ECS ("" is a value: an env var)."""
     return value is None or value == [] or value == {}
@@ -203,30 +207,18 @@ def prune(value: Any) -> Any:
     return value
 
 
-_FILL_DEFAULTS: contextvars.ContextVar[bool] = contextvars.ContextVar("fill_defaults", default=True)
-
-
-def _fill(obj: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+def _fill(obj: dict[str, Any], defaults: dict[str, Any], fill: bool) -> dict[str, Any]:
     """Fill AWS's defaults on both sides (not drop them): then `true -> false` reads as a change,
-    not as a removal, and a value equal to the default on one side only is no change."""
+    not as a removal, and a value equal to the default on one side only is no change. With
+    `fill` False (something new, shown as written: there is nothing to compare with) the object
+    is returned as it is."""
     out = dict(obj)
-    if not _FILL_DEFAULTS.get():
+    if not fill:
         return out
     for k, v in defaults.items():
         if out.get(k) is None:
             out[k] = copy.deepcopy(v)
     return out
-
-
-@contextlib.contextmanager
-def as_written() -> Iterator[None]:
-    """Canonical form without AWS's defaults filled in: what a plan shows for something new
-    (a first revision, a new service), where there is nothing to compare with."""
-    token = _FILL_DEFAULTS.set(False)
-    try:
-        yield
-    finally:
-        _FILL_DEFAULTS.reset(token)
 
 
 def _sort_key(value: Any) -> str:
@@ -305,10 +297,10 @@ def _port_mappings(pms: list[dict[str, Any]], network_mode: str) -> Keyed:
     return _keyed(out, _port_key)
 
 
-def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
+def _container(c: dict[str, Any], network_mode: str, fill: bool) -> dict[str, Any]:
     c = dict(c)
     # container-defaults
-    c = _fill(c, {"cpu": 0, "essential": True, "versionConsistency": "enabled"})
+    c = _fill(c, {"cpu": 0, "essential": True, "versionConsistency": "enabled"}, fill)
     # env-and-secrets-by-name
     if c.get("environment"):
         c["environment"] = Keyed({e.get("name", ""): e.get("value", "") for e in c["environment"]})
@@ -319,10 +311,10 @@ def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
         c["portMappings"] = _port_mappings(c["portMappings"], network_mode)
     # keyed-container-lists
     if c.get("mountPoints"):
-        mps = [_fill(m, {"readOnly": False}) for m in c["mountPoints"]]
+        mps = [_fill(m, {"readOnly": False}, fill) for m in c["mountPoints"]]
         c["mountPoints"] = _keyed(mps, lambda m: str(m.get("containerPath", "")))
     if c.get("volumesFrom"):
-        c["volumesFrom"] = _keyed([_fill(v, {"readOnly": False}) for v in c["volumesFrom"]], lambda v: str(v.get("sourceContainer", "")))
+        c["volumesFrom"] = _keyed([_fill(v, {"readOnly": False}, fill) for v in c["volumesFrom"]], lambda v: str(v.get("sourceContainer", "")))
     if c.get("ulimits"):
         c["ulimits"] = _keyed(list(c["ulimits"]), lambda u: str(u.get("name", "")))
     if c.get("dependsOn"):
@@ -342,23 +334,24 @@ def _container(c: dict[str, Any], network_mode: str) -> dict[str, Any]:
         c["logConfiguration"] = dict(log, secretOptions=Keyed({o.get("name", ""): o.get("valueFrom", "") for o in log["secretOptions"]}))
     # health-check-defaults
     if isinstance(c.get("healthCheck"), dict):
-        c["healthCheck"] = _fill(c["healthCheck"], _HEALTH_CHECK_DEFAULTS)
+        c["healthCheck"] = _fill(c["healthCheck"], _HEALTH_CHECK_DEFAULTS, fill)
     return c
 
 
-def _volume(v: dict[str, Any]) -> dict[str, Any]:
+def _volume(v: dict[str, Any], fill: bool) -> dict[str, Any]:
     v = copy.deepcopy(v)
     efs = v.get("efsVolumeConfiguration")
     if isinstance(efs, dict):
-        v["efsVolumeConfiguration"] = _fill(efs, {"rootDirectory": "/"})
+        v["efsVolumeConfiguration"] = _fill(efs, {"rootDirectory": "/"}, fill)
     dvc = v.get("dockerVolumeConfiguration")
     if isinstance(dvc, dict):
-        v["dockerVolumeConfiguration"] = _fill(dvc, {"scope": "task"})
+        v["dockerVolumeConfiguration"] = _fill(dvc, {"scope": "task"}, fill)
     return v
 
 
-def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
-    """Canonical form of a task definition (user file or DescribeTaskDefinition + tags)."""
+def canonical_task_definition(td: dict[str, Any] | None, *, fill: bool = True) -> dict[str, Any]:
+    """Canonical form of a task definition (user file or DescribeTaskDefinition + tags); with
+    `fill` False, without AWS's defaults (a first revision, shown as written)."""
     if not td:
         return {}
     td = copy.deepcopy(td)
@@ -369,7 +362,7 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
     network_mode = td.get("networkMode") or ("awsvpc" if "FARGATE" in requires else "bridge")
     td["networkMode"] = network_mode
     # task-defaults
-    td = _fill(td, {"enableFaultInjection": False})
+    td = _fill(td, {"enableFaultInjection": False}, fill)
     # task-units
     if td.get("cpu") is not None:
         td["cpu"] = cpu_units(td["cpu"])
@@ -378,12 +371,12 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
     # containers-by-name
     if td.get("containerDefinitions"):
         td["containerDefinitions"] = _keyed(
-            [_container(c, network_mode) for c in td["containerDefinitions"]],
+            [_container(c, network_mode, fill) for c in td["containerDefinitions"]],
             lambda c: str(c.get("name", "")),
         )
     # volumes-by-name
     if td.get("volumes"):
-        td["volumes"] = _keyed([_volume(v) for v in td["volumes"]], lambda v: str(v.get("name", "")))
+        td["volumes"] = _keyed([_volume(v, fill) for v in td["volumes"]], lambda v: str(v.get("name", "")))
     # tags-by-key
     if td.get("tags"):
         td["tags"] = Keyed({t.get("key", ""): t.get("value", "") for t in td["tags"]})
@@ -406,14 +399,14 @@ def canonical_task_definition(td: dict[str, Any] | None) -> dict[str, Any]:
 _DEPLOYMENT_CONFIGURATION_DEFAULTS = {"maximumPercent": 200, "minimumHealthyPercent": 100}
 
 
-def _deployment_configuration(dc: dict[str, Any], daemon: bool, controller: Controller) -> dict[str, Any]:
+def _deployment_configuration(dc: dict[str, Any], daemon: bool, controller: Controller, fill: bool) -> dict[str, Any]:
     # A DAEMON service replaces tasks in place: AWS's defaults there are 100 / 0.
     defaults = {"maximumPercent": 100, "minimumHealthyPercent": 0} if daemon else _DEPLOYMENT_CONFIGURATION_DEFAULTS
-    dc = _fill(dc, defaults)
+    dc = _fill(dc, defaults, fill)
     if controller is Controller.ECS:  # the circuit breaker and strategies are the rolling controller's
-        dc["deploymentCircuitBreaker"] = _fill(dc.get("deploymentCircuitBreaker") or {}, {"enable": False, "rollback": False})
-        dc = _fill(dc, {"strategy": "ROLLING"})
-    alarms = _fill(dc.get("alarms") or {}, {"alarmNames": [], "enable": False, "rollback": False})
+        dc["deploymentCircuitBreaker"] = _fill(dc.get("deploymentCircuitBreaker") or {}, {"enable": False, "rollback": False}, fill)
+        dc = _fill(dc, {"strategy": "ROLLING"}, fill)
+    alarms = _fill(dc.get("alarms") or {}, {"alarmNames": [], "enable": False, "rollback": False}, fill)
     if alarms.get("alarmNames"):
         alarms["alarmNames"] = sorted(alarms["alarmNames"])
     dc["alarms"] = alarms
@@ -452,13 +445,14 @@ _SERVICE_DEFAULTS = {
 }
 
 
-def canonical_service(sd: dict[str, Any] | None, controller: Controller = Controller.ECS) -> dict[str, Any]:
-    """Canonical form of a service definition (user file or DescribeServices output)."""
+def canonical_service(sd: dict[str, Any] | None, controller: Controller = Controller.ECS, *, fill: bool = True) -> dict[str, Any]:
+    """Canonical form of a service definition (user file or DescribeServices output); with
+    `fill` False, without AWS's defaults (a new service, shown as written)."""
     if not sd:
         return {}
     sd = copy.deepcopy(sd)
     # service-connect-from-deployment: DescribeServices reports these on the PRIMARY deployment.
-    primary = next((d for d in sd.get("deployments") or [] if isinstance(d, dict) and d.get("status") == "PRIMARY"), {})
+    primary = primary_deployment(sd)
     for key in ("serviceConnectConfiguration", "volumeConfigurations"):
         if key not in sd and primary.get(key):
             sd[key] = primary[key]
@@ -470,7 +464,7 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
         sd.pop("roleArn", None)
     if isinstance(sd.get("deploymentConfiguration"), dict):
         sd["deploymentConfiguration"] = _deployment_configuration(
-            sd["deploymentConfiguration"], sd.get("schedulingStrategy") == "DAEMON", controller
+            sd["deploymentConfiguration"], sd.get("schedulingStrategy") == "DAEMON", controller, fill
         )
     if isinstance(sd.get("placementStrategy"), list):  # placement-strategy-host
         sd["placementStrategy"] = [
@@ -487,14 +481,14 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
         sd["placementConstraints"] = _sorted(sd["placementConstraints"])
     if sd.get("capacityProviderStrategy"):  # capacity-providers-by-name
         sd["capacityProviderStrategy"] = _keyed(
-            [_fill(c, {"base": 0, "weight": 0}) for c in sd["capacityProviderStrategy"]],
+            [_fill(c, {"base": 0, "weight": 0}, fill) for c in sd["capacityProviderStrategy"]],
             lambda c: str(c.get("capacityProvider", "")),
         )
     if sd.get("tags"):  # tags-by-key
         sd["tags"] = Keyed({t.get("key", ""): t.get("value", "") for t in sd["tags"]})
     if "desiredCount" in sd:
         sd["desiredCount"] = _int_if_numeric(sd["desiredCount"])
-    sd = _fill(sd, _SERVICE_DEFAULTS)  # service-defaults
+    sd = _fill(sd, _SERVICE_DEFAULTS, fill)  # service-defaults
     if sd.get("platformVersion") == "LATEST" and (sd.get("launchType") == "EC2" or sd.get("schedulingStrategy") == "DAEMON"):
         sd.pop("platformVersion")  # platform versions are a Fargate thing
     return prune(sd)

@@ -13,6 +13,8 @@ from typing import Any
 
 import attrs
 
+from planner.model import LiveService, arn_tail
+
 
 class RolloutState(enum.Enum):
     IN_PROGRESS = "in_progress"
@@ -36,64 +38,70 @@ class Verdict:
 
 
 def short_td(arn: str | None) -> str:
-    return (arn or "?").rsplit("/", 1)[-1]
+    return arn_tail(arn)
 
 
-def describe_deployments(service: dict[str, Any]) -> str:
+def describe_deployments(service: LiveService) -> str:
     """One line that changes whenever the rollout moves: shown while waiting."""
     parts = []
-    for d in service.get("deployments") or []:
-        part = f"{d.get('status')} {short_td(d.get('taskDefinition'))} running {d.get('runningCount', 0)}/{d.get('desiredCount', 0)}"
-        if d.get("pendingCount"):
-            part += f" pending {d['pendingCount']}"
-        if d.get("failedTasks"):
-            part += f" failed {d['failedTasks']}"
-        if d.get("rolloutState"):
-            part += f" ({d['rolloutState']})"
+    for d in service.deployments:
+        part = f"{d.status} {short_td(d.task_definition)} running {d.running}/{d.desired}"
+        if d.pending:
+            part += f" pending {d.pending}"
+        if d.failed:
+            part += f" failed {d.failed}"
+        if d.rollout_state:
+            part += f" ({d.rollout_state})"
         parts.append(part)
     return "; ".join(parts) or "no deployments"
 
 
-def judge(service: dict[str, Any], expect: RolloutExpectation) -> Verdict:
-    deployments = service.get("deployments") or []
-    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
+def judge(service: LiveService, expect: RolloutExpectation) -> Verdict:
+    deployments = service.deployments
+    primary = service.primary
     if expect.deployment_id is None:
         # No new deployment (an in-place change): wait for the PRIMARY to be steady.
         if primary is None:
             return Verdict(state=RolloutState.FAILED, message="the service has no PRIMARY deployment")
-        if primary.get("rolloutState") == "FAILED":
-            return Verdict(state=RolloutState.FAILED, message=f"deployment {primary.get('id')} failed: {primary.get('rolloutStateReason', '')}")
-        steady = primary.get("runningCount") == primary.get("desiredCount") and len(deployments) == 1
-        if primary.get("rolloutState", "COMPLETED") == "COMPLETED" and steady:
+        if primary.rollout_state == "FAILED":
+            return Verdict(state=RolloutState.FAILED, message=f"deployment {primary.id} failed: {primary.rollout_state_reason}")
+        steady = primary.running == primary.desired and len(deployments) == 1
+        if (primary.rollout_state or "COMPLETED") == "COMPLETED" and steady:
             return Verdict(state=RolloutState.SUCCEEDED, message="the service is steady")
         return Verdict(state=RolloutState.IN_PROGRESS, message=describe_deployments(service))
 
-    ours = next((d for d in deployments if d.get("id") == expect.deployment_id), None)
+    ours = service.deployment(expect.deployment_id)
+    now = short_td(primary.task_definition) if primary else "nothing"
     if ours is None:
-        now = short_td(primary.get("taskDefinition")) if primary else "nothing"
         return Verdict(
             state=RolloutState.FAILED,
             message=f"deployment {expect.deployment_id} is gone and the service now runs {now}: it was rolled back or replaced",
         )
-    if ours.get("rolloutState") == "FAILED":
-        reason = (ours.get("rolloutStateReason") or "no reason given").rstrip(".")
-        rolled_back = primary is not None and primary.get("id") != ours.get("id")
-        tail = f"; ECS rolled back to {short_td(primary.get('taskDefinition'))} (deployment {primary.get('id')})" if rolled_back and primary else ""
-        return Verdict(state=RolloutState.FAILED, message=f"deployment {ours.get('id')} failed: {reason}{tail}")
-    if ours.get("status") != "PRIMARY":
-        now = short_td(primary.get("taskDefinition")) if primary else "nothing"
+    if ours.rollout_state == "FAILED":
+        reason = (ours.rollout_state_reason or "no reason given").rstrip(".")
+        rolled_back = primary is not None and primary.id != ours.id
+        tail = f"; ECS rolled back to {now} (deployment {primary.id})" if rolled_back and primary else ""
+        return Verdict(state=RolloutState.FAILED, message=f"deployment {ours.id} failed: {reason}{tail}")
+    if not ours.is_primary:
         return Verdict(
             state=RolloutState.FAILED,
-            message=f"deployment {ours.get('id')} is no longer PRIMARY (now {ours.get('status')}); the service runs {now}: rolled back or replaced",
+            message=f"deployment {ours.id} is no longer PRIMARY (now {ours.status}); the service runs {now}: rolled back or replaced",
         )
-    if expect.task_definition_arn and ours.get("taskDefinition") != expect.task_definition_arn:
+    if expect.task_definition_arn and ours.task_definition != expect.task_definition_arn:
         return Verdict(
             state=RolloutState.FAILED,
-            message=f"deployment {ours.get('id')} runs {short_td(ours.get('taskDefinition'))}, not {short_td(expect.task_definition_arn)}",
+            message=f"deployment {ours.id} runs {short_td(ours.task_definition)}, not {short_td(expect.task_definition_arn)}",
         )
-    if ours.get("rolloutState") == "COMPLETED":
-        return Verdict(state=RolloutState.SUCCEEDED, message=f"deployment {ours.get('id')} completed: {short_td(ours.get('taskDefinition'))} running {ours.get('runningCount')}/{ours.get('desiredCount')}")
+    if ours.rollout_state == "COMPLETED":
+        return Verdict(state=RolloutState.SUCCEEDED, message=f"deployment {ours.id} completed: {short_td(ours.task_definition)} running {ours.running}/{ours.desired}")
     return Verdict(state=RolloutState.IN_PROGRESS, message=describe_deployments(service))
+
+
+def expectation_in_progress(service: LiveService) -> RolloutExpectation:
+    """What `ecsplan wait` follows on a rolling service: the PRIMARY deployment and the task
+    definition it runs."""
+    primary = service.primary
+    return RolloutExpectation(deployment_id=primary.id if primary else None, task_definition_arn=primary.task_definition if primary else None)
 
 
 # ---------------------------------------------------------------------------------------------

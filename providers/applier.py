@@ -1,12 +1,23 @@
-"""Applier over AWS: the only code that changes anything, one method per action type."""
+"""Applier over AWS: the only code that changes anything, one method per action class; each
+builds its API request from the action's typed fields."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import copy
-
 from planner import appspec
+from planner.actions import (
+    CreateDeployment,
+    CreateService,
+    RegisterTaskDefinition,
+    ResumeAutoscaling,
+    StopDeployment,
+    SuspendAutoscaling,
+    UpdateService,
+)
+from planner.execute import AutoscalingState
+from planner.frozen import thaw
+from planner.model import LiveService
 from providers import autoscaling, codedeploy
 from providers.session import Session, aws_errors
 
@@ -19,56 +30,55 @@ class AwsApplier:
     def ecs(self) -> Any:
         return self.session.client("ecs")
 
-    def register_task_definition(self, payload: dict[str, Any]) -> str:
-        family = payload.get("family", "?")
-        with aws_errors(f"registering task definition {family}"):
-            resp = self.ecs.register_task_definition(**payload)
+    def register_task_definition(self, action: RegisterTaskDefinition) -> str:
+        with aws_errors(f"registering task definition {action.family}"):
+            resp = self.ecs.register_task_definition(**thaw(action.definition))
         return str(resp["taskDefinition"]["taskDefinitionArn"])
 
-    def create_service(self, payload: dict[str, Any]) -> dict[str, Any]:
-        with aws_errors(f"creating service {payload.get('serviceName')} in cluster {payload.get('cluster')}"):
-            resp = self.ecs.create_service(**payload)
-        return dict(resp["service"])
+    def create_service(self, action: CreateService, task_definition_arn: str) -> LiveService:
+        with aws_errors(f"creating service {action.ref.service} in cluster {action.ref.cluster}"):
+            resp = self.ecs.create_service(**action.request(task_definition_arn))
+        return LiveService(arn=resp["service"]["serviceArn"], description=dict(resp["service"]))
 
-    def update_service(self, payload: dict[str, Any]) -> dict[str, Any]:
+    def update_service(self, action: UpdateService, task_definition_arn: str | None) -> LiveService:
         """UpdateService with the changed attributes, then TagResource / UntagResource (tags are
         not an UpdateService input). Returns the service as UpdateService answered."""
-        cluster, service = payload["cluster"], payload["service"]
-        params: dict[str, Any] = dict(payload.get("set") or {})
-        if payload.get("taskDefinition"):
-            params["taskDefinition"] = payload["taskDefinition"]
+        ref = action.ref
         described: dict[str, Any] | None = None
+        params = action.request(task_definition_arn)
         if params:
-            with aws_errors(f"updating service {service} in cluster {cluster}"):
-                described = self.ecs.update_service(cluster=cluster, service=service, **params)["service"]
-        arn = payload.get("service_arn") or (described or {}).get("serviceArn")
-        if payload.get("tags_add"):
-            with aws_errors(f"tagging service {service}"):
-                self.ecs.tag_resource(resourceArn=arn, tags=payload["tags_add"])
-        if payload.get("tags_remove"):
-            with aws_errors(f"untagging service {service}"):
-                self.ecs.untag_resource(resourceArn=arn, tagKeys=payload["tags_remove"])
+            with aws_errors(f"updating service {ref.service} in cluster {ref.cluster}"):
+                described = self.ecs.update_service(**params)["service"]
+        if action.tags_add:
+            with aws_errors(f"tagging service {ref.service}"):
+                self.ecs.tag_resource(resourceArn=action.service_arn, tags=[{"key": k, "value": v} for k, v in action.tags_add.items()])
+        if action.tags_remove:
+            with aws_errors(f"untagging service {ref.service}"):
+                self.ecs.untag_resource(resourceArn=action.service_arn, tagKeys=list(action.tags_remove))
         if described is None:
-            with aws_errors(f"describing service {service} in cluster {cluster}"):
-                described = self.ecs.describe_services(cluster=cluster, services=[service], include=["TAGS"])["services"][0]
-        return dict(described)
+            with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
+                described = self.ecs.describe_services(cluster=ref.cluster, services=[ref.service], include=["TAGS"])["services"][0]
+        return LiveService(arn=action.service_arn, description=dict(described))
 
-    def create_deployment(self, payload: dict[str, Any], task_definition_arn: str) -> str:
+    def create_deployment(self, action: CreateDeployment, task_definition_arn: str) -> str:
         """CreateDeployment (revisionType AppSpecContent) with the planned AppSpec, its
-        TaskDefinition now the ARN apply registered (or the one the service runs)."""
-        spec = copy.deepcopy(payload["appspec"])
-        spec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] = task_definition_arn
+        TaskDefinition now the ARN apply registered (or the one the plan names)."""
         return codedeploy.create_deployment(
             self.session,
-            application=payload["application_name"],
-            group=payload["deployment_group_name"],
-            content=appspec.appspec_content(spec),
-            rollback_events=payload.get("auto_rollback_events") or [],
-            description=f"ecsplan: {payload['cluster']}/{payload['service']} to {task_definition_arn.rsplit('/', 1)[-1]}",
+            application=action.application,
+            group=action.deployment_group,
+            content=appspec.appspec_content(action.appspec_for(task_definition_arn)),
+            rollback_events=action.rollback_events,
+            description=action.description(task_definition_arn),
         )
 
-    def suspend_autoscaling(self, payload: dict[str, Any]) -> str:
-        return autoscaling.suspend(self.session, payload["resource_id"], payload["dimension"])
+    def stop_deployment(self, action: StopDeployment) -> str | None:
+        codedeploy.stop_deployment(self.session, action.deployment_id, rollback=action.rollback)
+        info = codedeploy.get_deployment(self.session, action.deployment_id)
+        return (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
 
-    def resume_autoscaling(self, payload: dict[str, Any]) -> None:
-        autoscaling.resume(self.session, payload["resource_id"], payload["dimension"])
+    def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
+        return autoscaling.suspend(self.session, action.resource_id, action.dimension)
+
+    def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
+        autoscaling.resume(self.session, action.resource_id, action.dimension)

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from planner.execute import AutoscalingState
 from providers.session import Session, aws_errors
 
 _FLAGS = ("DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended")
-
-# What suspend found, so resume knows whether it is ours to undo.
-NO_TARGET = "no scalable target"
-ALREADY_SUSPENDED = "already suspended"
-SUSPENDED = "suspended"
 
 
 def _target(session: Session, resource_id: str, dimension: str) -> dict[str, Any] | None:
@@ -33,15 +29,16 @@ def _set(session: Session, resource_id: str, dimension: str, suspended: bool) ->
         )
 
 
-def suspend(session: Session, resource_id: str, dimension: str) -> str:
+def suspend(session: Session, resource_id: str, dimension: str) -> AutoscalingState:
+    """What it found, so resume knows whether the suspension is ecsplan's to undo."""
     target = _target(session, resource_id, dimension)
     if target is None:
-        return NO_TARGET
+        return AutoscalingState.NO_TARGET
     state = target.get("SuspendedState") or {}
     if all(state.get(flag) for flag in _FLAGS):
-        return ALREADY_SUSPENDED
+        return AutoscalingState.ALREADY_SUSPENDED
     _set(session, resource_id, dimension, True)
-    return SUSPENDED
+    return AutoscalingState.SUSPENDED
 
 
 def resume(session: Session, resource_id: str, dimension: str) -> None:

@@ -8,8 +8,9 @@ from typing import Any, Iterable, Sequence
 import botocore.exceptions
 
 from planner.errors import ConfigError
-from planner.model import DeploymentGroupInfo, ServiceRef
-from providers.ecs import chunks, cluster_name
+from planner.model import CodeDeployDeployment, DeploymentGroupInfo, ReadTarget, ServiceRef, cluster_name
+from providers.ecs import chunks
+from providers.errors import AwsError
 from providers.session import Session, aws_errors
 
 ACTIVE_STATUSES = ["Created", "Queued", "InProgress", "Baking", "Ready"]
@@ -78,42 +79,52 @@ class DeploymentGroups:
         self._all = groups
         return groups
 
-    def resolve(self, requests: Iterable[tuple[ServiceRef, str | None, str | None, str]]) -> dict[ServiceRef, DeploymentGroupInfo]:
-        """requests: (service, application from config, group from config, config file)."""
-        out: dict[ServiceRef, DeploymentGroupInfo] = {}
+    def resolve(self, targets: Iterable[ReadTarget]) -> dict[ServiceRef, DeploymentGroupInfo | ConfigError]:
+        """Each service's group, or the error that says why it has none: the caller decides
+        whether that matters (only a deployment needs the group)."""
+        out: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = {}
         named: dict[str, list[tuple[ServiceRef, str, str]]] = {}
-        for ref, app, group, source in requests:
+        for t in targets:
+            app, group = t.codedeploy_application, t.codedeploy_group
             if app and group:
-                named.setdefault(app, []).append((ref, group, source))
+                named.setdefault(app, []).append((t.ref, group, t.source))
             elif app or group:
-                raise ConfigError(
+                out[t.ref] = ConfigError(
                     "name both codedeploy.application_name and codedeploy.deployment_group_name, or neither (to discover them)",
-                    file=source,
+                    file=t.source,
                     where="codedeploy",
                 )
             else:
-                out[ref] = self._discover(ref, source)
+                out[t.ref] = self._discover(t.ref, t.source)
         for app, items in named.items():
-            found, error = self._batch_groups(app, sorted({g for _, g, _ in items}))
+            try:
+                found, error = self._batch_groups(app, sorted({g for _, g, _ in items}))
+            except AwsError as err:
+                found, error = [], str(err)
             by_name = {g["deploymentGroupName"]: g for g in found}
             for ref, group, source in items:
                 if group not in by_name:
-                    raise ConfigError(
+                    out[ref] = ConfigError(
                         f"CodeDeploy deployment group {group!r} of application {app!r} not found ({error or 'no such group'}); "
                         "check codedeploy.application_name / deployment_group_name, or remove them to discover the group",
                         file=source,
                         where="codedeploy",
                     )
-                out[ref] = _group_info(app, by_name[group])
+                else:
+                    out[ref] = _group_info(app, by_name[group])
         return out
 
-    def _discover(self, ref: ServiceRef, source: str) -> DeploymentGroupInfo:
-        matches = [(app, g) for app, g in self._discover_all() if _serves(g, ref)]
+    def _discover(self, ref: ServiceRef, source: str) -> DeploymentGroupInfo | ConfigError:
+        try:
+            everything = self._discover_all()
+        except AwsError as err:
+            return ConfigError(f"cannot discover the CodeDeploy deployment group of {ref}: {err}", file=source)
+        matches = [(app, g) for app, g in everything if _serves(g, ref)]
         hint = (
             "name them in the config:\n  codedeploy:\n    application_name: AppECS-{c}-{s}\n    deployment_group_name: DgpECS-{c}-{s}"
         ).format(c=ref.cluster, s=ref.service)
         if not matches:
-            raise ConfigError(
+            return ConfigError(
                 f"no CodeDeploy deployment group deploys service {ref.service} in cluster {ref.cluster} "
                 f"(searched every application with compute platform ECS and its deployment groups' ecsServices); "
                 f"create one, or {hint}",
@@ -121,7 +132,7 @@ class DeploymentGroups:
             )
         if len(matches) > 1:
             names = ", ".join(f"{app}/{g['deploymentGroupName']}" for app, g in matches)
-            raise ConfigError(f"several CodeDeploy deployment groups deploy {ref}: {names}; {hint}", file=source)
+            return ConfigError(f"several CodeDeploy deployment groups deploy {ref}: {names}; {hint}", file=source)
         app, group = matches[0]
         return _group_info(app, group)
 
@@ -161,12 +172,17 @@ def lifecycle_events(session: Session, deployment_id: str) -> list[dict[str, Any
     return list((target.get("ecsTarget") or {}).get("lifecycleEvents") or [])
 
 
-def active_deployment(session: Session, application: str, group: str) -> str | None:
-    with aws_errors(f"listing deployments of {application}/{group}"):
+def active_deployment(session: Session, group: DeploymentGroupInfo, *, with_status: bool) -> CodeDeployDeployment | None:
+    """The deployment in progress in the group, if any. Its status needs a GetDeployment call;
+    without `with_status` it is reported as "active"."""
+    with aws_errors(f"listing deployments of {group.application}/{group.group}"):
         ids = session.client("codedeploy").list_deployments(
-            applicationName=application, deploymentGroupName=group, includeOnlyStatuses=ACTIVE_STATUSES
+            applicationName=group.application, deploymentGroupName=group.group, includeOnlyStatuses=ACTIVE_STATUSES
         ).get("deployments") or []
-    return ids[0] if ids else None
+    if not ids:
+        return None
+    status = str(get_deployment(session, ids[0]).get("status")) if with_status else "active"
+    return CodeDeployDeployment(id=ids[0], status=status)
 
 
 def stop_deployment(session: Session, deployment_id: str, *, rollback: bool) -> str:

@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterator
 import contextlib
 
 from planner.render import text as render_text
-from providers import commands
+from planner.desired import load_desired
+from providers import app
 from planner.model import PlanOptions
 from planner.plan import Plan
 from providers.session import AwsSettings
@@ -117,12 +118,12 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
         out("    " + line)
 
     def apply(plan: Plan) -> None:
-        report = commands.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
+        report = app.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
         if report.error:
             raise report.error
 
     def replan_is_clean(configs: list[str], why: str = "") -> bool:
-        again = commands.make_plan(ctx, commands.load_desired(configs))
+        again = app.make_plan(ctx, load_desired(configs))
         out(render_text.render(again, color=color).rstrip())
         out(f"exit code: {2 if again.has_changes else 0}{why}")
         if again.has_changes:
@@ -131,19 +132,19 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
 
     with _env(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05"), AWS_DEFAULT_REGION=REGION):
         with sandbox.in_process():
-            ctx = commands.Context(settings=AwsSettings(region=REGION), progress=progress)
+            ctx = app.Context(settings=AwsSettings(region=REGION), progress=progress)
             heading("ecsplan demo: an in-process sandbox (moto + real-ECS rollout behaviour); no AWS account, no network.")
             net = seed_network(ctx.session.client)
             out("Seeding: `ecsplan apply` of the demo service on nginx:1.25 ...")
             with _env(**net, IMAGE_TAG="1.25"):
-                apply(commands.make_plan(ctx, commands.load_desired([config])))
+                apply(app.make_plan(ctx, load_desired([config])))
             out(f"Seeded cluster ecsplan-demo: service web on nginx:1.25, 2 tasks, in subnet {net['DEMO_SUBNET_ID']}.")
             out(f"Config: {rel} (ecspresso format; the image tag comes from {{{{ env `IMAGE_TAG` }}}}).")
 
             with _env(**net, IMAGE_TAG="1.27"):
-                desired = commands.load_desired([config])
+                desired = load_desired([config])
                 heading(f"1. A new image: IMAGE_TAG=1.27 ecsplan plan -c {rel}")
-                plan = commands.make_plan(ctx, desired)
+                plan = app.make_plan(ctx, desired)
                 out(render_text.render(plan, color=color).rstrip())
 
                 heading(f"2. IMAGE_TAG=1.27 ecsplan apply -c {rel} --auto-approve")
@@ -156,8 +157,8 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
 
             with _env(**net, IMAGE_TAG="broken-1"):
                 heading(f"4. An image that never becomes healthy: IMAGE_TAG=broken-1 ecsplan apply -c {rel} --auto-approve")
-                bad = commands.make_plan(ctx, commands.load_desired([config]))
-                report = commands.run_apply(ctx, bad, wait=True, timeout=None, resume_hint="ecsplan wait")
+                bad = app.make_plan(ctx, load_desired([config]))
+                report = app.run_apply(ctx, bad, wait=True, timeout=None, resume_hint="ecsplan wait")
                 if report.error is None:
                     out("demo failed: a broken rollout was reported as a success")
                     return 1
@@ -172,7 +173,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 heading("5. A blue/green service (deploymentController CODE_DEPLOY) behind an ALB with two target groups")
                 out("Seeding: `ecsplan apply` of web-bg on nginx:1.25, then its CodeDeploy application, deployment group")
                 out("and an auto scaling target, as a team would have them ...")
-                apply(commands.make_plan(ctx, commands.load_desired([bg_config])))
+                apply(app.make_plan(ctx, load_desired([bg_config])))
                 seed_codedeploy(ctx.session.client, lb)
                 ctx.session.client("application-autoscaling").register_scalable_target(
                     ServiceNamespace="ecs", ResourceId="service/ecsplan-demo/web-bg",
@@ -182,7 +183,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 flags = "--suspend-autoscaling --rollback-events DEPLOYMENT_FAILURE"
                 options = PlanOptions(suspend_autoscaling=True, rollback_events=("DEPLOYMENT_FAILURE",))
                 heading(f"6. Both services in one plan: IMAGE_TAG=1.27 ecsplan plan -c {folder} {flags}")
-                plan = commands.make_plan(ctx, commands.load_desired([str(DEMO_DIR)]), options)
+                plan = app.make_plan(ctx, load_desired([str(DEMO_DIR)]), options)
                 out(render_text.render(plan, color=color).rstrip())
 
                 heading(f"7. IMAGE_TAG=1.27 ecsplan apply -c {folder} {flags} --auto-approve")

@@ -6,13 +6,8 @@ from typing import Any, Iterable
 
 import botocore.exceptions
 
-from planner.model import LiveService, LiveTaskDefinition
+from planner.model import LiveService, LiveTaskDefinition, revision_of
 from providers.session import Session, aws_errors
-
-
-def cluster_name(cluster: str) -> str:
-    """Accept a cluster as a name or an ARN (arn:aws:ecs:region:acct:cluster/NAME)."""
-    return cluster.rsplit("/", 1)[-1] if cluster.startswith("arn:") else cluster
 
 
 def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
@@ -56,13 +51,12 @@ def describe_task_definition(session: Session, name_or_arn: str) -> LiveTaskDefi
 def previous_revision(session: Session, current_arn: str) -> str | None:
     """The latest ACTIVE revision of the family older than `current_arn` (what a rollback
     returns to), or None."""
-    family, _, rev = current_arn.rsplit("/", 1)[-1].partition(":")
-    current = int(rev or 0)
+    family, current = revision_of(current_arn)
     ecs = session.client("ecs")
     with aws_errors(f"listing revisions of task definition family {family}"):
         for page in ecs.get_paginator("list_task_definitions").paginate(familyPrefix=family, status="ACTIVE", sort="DESC"):
             for arn in page.get("taskDefinitionArns", []):
-                name, _, r = arn.rsplit("/", 1)[-1].partition(":")
-                if name == family and int(r) < current:
+                name, revision = revision_of(arn)
+                if name == family and revision < current:
                     return str(arn)
     return None

@@ -1,47 +1,68 @@
-"""LiveStateReader over AWS: what runs now, read-only."""
+"""LiveStateReader over AWS: one read per run, the whole live picture every command needs."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from typing import Sequence
 
-from planner.model import LiveState, LiveTaskDefinition, ServiceRef
-from providers import ecs
+from planner.errors import ConfigError
+from planner.model import Controller, DeploymentGroupInfo, LiveState, LiveTaskDefinition, ReadTarget, ServiceRef
+from providers import codedeploy, ecs
 from providers.session import Session
 
 
 class AwsReader:
-    def __init__(self, session: Session) -> None:
+    """`read` returns, per service: the service, the task definition to compare with, and for
+    CODE_DEPLOY services the deployment group (resolved for all services in one discovery) and
+    the deployment in progress. `history` adds the previous ACTIVE revision (rollback);
+    `deployment_status` the status of a CodeDeploy deployment in progress (status)."""
+
+    def __init__(self, session: Session, *, history: bool = False, deployment_status: bool = False) -> None:
         self.session = session
-        self._task_definitions: dict[str, LiveTaskDefinition | None] = {}
+        self.history = history
+        self.deployment_status = deployment_status
 
     def identity(self) -> tuple[str | None, str | None]:
         return self.session.identity()
 
-    def _task_definition(self, name: str) -> LiveTaskDefinition | None:
-        if name not in self._task_definitions:
-            self._task_definitions[name] = ecs.describe_task_definition(self.session, name)
-        return self._task_definitions[name]
-
-    def read(self, targets: Sequence[tuple[ServiceRef, str]]) -> dict[ServiceRef, LiveState]:
-        """One DescribeServices per cluster (10 names a call), then the task definition each
-        service runs: not the family's latest (kayac/ecspresso#218). For a missing service, the
-        family's latest ACTIVE revision, if any."""
-        self._task_definitions.clear()  # a fresh read for every call (stale checks re-read)
+    def read(self, targets: Sequence[ReadTarget]) -> dict[ServiceRef, LiveState]:
+        """One DescribeServices per cluster (10 names a call), then each distinct task definition
+        the services run: not the family's latest (kayac/ecspresso#218). For a missing service,
+        the family's latest ACTIVE revision, if any. A fresh read on every call (the stale check
+        re-reads)."""
         by_cluster: dict[str, list[ServiceRef]] = defaultdict(list)
-        for ref, _family in targets:
-            by_cluster[ref.cluster].append(ref)
+        for t in targets:
+            by_cluster[t.ref.cluster].append(t.ref)
         services = {}
         for cluster, refs in by_cluster.items():
             found = ecs.describe_services(self.session, cluster, sorted({r.service for r in refs}))
             for ref in refs:
                 services[ref] = found.get(ref.service)
+        task_definitions: dict[str, LiveTaskDefinition | None] = {}
+
+        def task_definition(name: str) -> LiveTaskDefinition | None:
+            if name not in task_definitions:
+                task_definitions[name] = ecs.describe_task_definition(self.session, name)
+            return task_definitions[name]
+
+        code_deploy = [t for t in targets if services[t.ref] is not None and services[t.ref].controller is Controller.CODE_DEPLOY]
+        groups: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = (
+            codedeploy.DeploymentGroups(self.session).resolve(code_deploy) if code_deploy else {}
+        )
         out = {}
-        for ref, family in targets:
-            svc = services[ref]
-            if svc is not None and svc.task_definition_arn:
-                td = self._task_definition(svc.task_definition_arn)
-            else:
-                td = self._task_definition(family) if family else None
-            out[ref] = LiveState(ref=ref, service=svc, task_definition=td)
+        for t in targets:
+            svc = services[t.ref]
+            running = svc.task_definition_arn if svc is not None else None
+            td = task_definition(running) if running else (task_definition(t.family) if t.family else None)
+            group = groups.get(t.ref)
+            info = group if isinstance(group, DeploymentGroupInfo) else None
+            out[t.ref] = LiveState(
+                ref=t.ref,
+                service=svc,
+                task_definition=td,
+                codedeploy=info,
+                codedeploy_problem=str(group) if isinstance(group, ConfigError) else None,
+                active_deployment=codedeploy.active_deployment(self.session, info, with_status=self.deployment_status) if info else None,
+                previous_task_definition=ecs.previous_revision(self.session, running) if self.history and running else None,
+            )
         return out

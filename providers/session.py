@@ -11,7 +11,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from planner.errors import AwsError
+from providers.errors import AwsError
 
 
 @attrs.frozen(kw_only=True)

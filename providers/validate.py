@@ -9,7 +9,8 @@ from typing import Any, Mapping
 import botocore.session
 import botocore.validate
 
-from planner.actions import ActionType
+from planner.actions import CreateService, RegisterTaskDefinition, UpdateService
+from planner.frozen import thaw
 from planner.errors import ConfigError
 from planner.model import DesiredService, ServiceRef
 from planner.plan import Plan
@@ -37,12 +38,12 @@ def validate_plan(plan: Plan, desired: Mapping[ServiceRef, DesiredService]) -> N
         td_file = (d.task_definition_path or d.source) if d else service.source
         sd_file = (d.service_definition_path or d.source) if d else service.source
         for action in service.actions:
-            if action.type is ActionType.REGISTER_TASK_DEFINITION:
-                _check("ecs", "RegisterTaskDefinition", action.payload["taskDefinition"], td_file, "the task definition")
-            elif action.type is ActionType.CREATE_SERVICE:
-                params = dict(action.payload["service"])
-                params["taskDefinition"] = params.get("taskDefinition") or _PLACEHOLDER_ARN
-                _check("ecs", "CreateService", params, sd_file, "the service definition")
-            elif action.type is ActionType.UPDATE_SERVICE:
-                params = {"cluster": service.ref.cluster, "service": service.ref.service, **action.payload.get("set", {})}
-                _check("ecs", "UpdateService", params, sd_file, "the service definition")
+            # The ARN of a revision this plan registers is not known yet: a placeholder stands in.
+            if isinstance(action, RegisterTaskDefinition):
+                _check("ecs", "RegisterTaskDefinition", thaw(action.definition), td_file, "the task definition")
+            elif isinstance(action, CreateService):
+                _check("ecs", "CreateService", action.request(action.task_definition.arn or _PLACEHOLDER_ARN), sd_file, "the service definition")
+            elif isinstance(action, UpdateService):
+                params = action.request(_PLACEHOLDER_ARN if action.task_definition is not None else None)
+                if params:
+                    _check("ecs", "UpdateService", params, sd_file, "the service definition")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from planner.errors import DeploymentFailed, WaitTimeout
 from planner.execute import Emit
-from planner.model import ServiceRef
+from planner.model import LiveService, ServiceEvent, ServiceRef
 from planner.rollout import (
     CodeDeployExpectation,
     RolloutExpectation,
@@ -49,12 +49,13 @@ class AwsWaiter:
         self.sleep = sleep
         self.clock = clock
 
-    def _describe(self, ref: ServiceRef) -> dict[str, Any]:
+    def _describe(self, ref: ServiceRef) -> LiveService:
         with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
             resp = self.session.client("ecs").describe_services(cluster=ref.cluster, services=[ref.service])
         if not resp.get("services"):
             raise DeploymentFailed(f"{ref}: the service disappeared while waiting")
-        return dict(resp["services"][0])
+        found = resp["services"][0]
+        return LiveService(arn=str(found.get("serviceArn", "")), description=dict(found))
 
     def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None:
         timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
@@ -62,7 +63,7 @@ class AwsWaiter:
         started = self.clock()
         since: dt.datetime | None = None
         seen_events: set[str] = set()
-        new_events: list[dict[str, Any]] = []
+        new_events: list[ServiceEvent] = []
         last_state = ""
         what = f"deployment {expect.deployment_id}" if expect.deployment_id else "the service to be steady"
         emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
@@ -71,13 +72,12 @@ class AwsWaiter:
             if since is None:
                 since = _events_since(service, expect)
             # ECS lists events newest first; print them oldest first.
-            for event in reversed(service.get("events") or []):
-                created = event.get("createdAt")
-                if event.get("id") in seen_events or (isinstance(created, dt.datetime) and created < since):
+            for event in reversed(service.events):
+                if event.id in seen_events or (event.created_at is not None and event.created_at < since):
                     continue
-                seen_events.add(event.get("id", ""))
+                seen_events.add(event.id)
                 new_events.append(event)
-                emit(f"{ref}: event: {event.get('message')}")
+                emit(f"{ref}: event: {event.message}")
             state = describe_deployments(service)
             if state != last_state:
                 emit(f"{ref}: {state}")
@@ -87,7 +87,7 @@ class AwsWaiter:
                 emit(f"{ref}: {verdict.message}")
                 return
             if verdict.state is RolloutState.FAILED:
-                events = "\n".join(f"  {e.get('message')}" for e in new_events[-8:])
+                events = "\n".join(f"  {e.message}" for e in new_events[-8:])
                 tail = f"\nService events since the deployment started:\n{events}" if events else ""
                 raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
             if self.clock() - started >= timeout:
@@ -121,7 +121,7 @@ class AwsWaiter:
                     emit(f"{ref}:   {name}: {state}" + (f" ({diag})" if diag else ""))
             service_td = None
             if info.get("status") == "Succeeded":
-                service_td = self._describe(ref).get("taskDefinition")
+                service_td = self._describe(ref).task_definition_arn
             verdict = judge_codedeploy(info, service_td, expect)
             if verdict.state is RolloutState.SUCCEEDED:
                 emit(f"{ref}: {verdict.message}; the service runs {short_td(service_td)}")
@@ -137,11 +137,10 @@ class AwsWaiter:
             self.sleep(interval)
 
 
-def _events_since(service: dict[str, Any], expect: RolloutExpectation) -> dt.datetime:
+def _events_since(service: LiveService, expect: RolloutExpectation) -> dt.datetime:
     """Events that belong to this wait: those since our deployment was created (earlier ones are
     history), or since now when no deployment was started."""
-    ours = next((d for d in service.get("deployments") or [] if d.get("id") == expect.deployment_id), None)
-    created = (ours or {}).get("createdAt")
-    if isinstance(created, dt.datetime):
-        return created
+    ours = service.deployment(expect.deployment_id)
+    if ours is not None and ours.created_at is not None:
+        return ours.created_at
     return dt.datetime.now(dt.timezone.utc)

@@ -7,63 +7,22 @@ import pytest
 
 from planner.actions import ActionType
 from planner.build import build_plan
-from planner.errors import AwsError, BlockedPlanError, DeploymentFailed, Interrupted, StalePlanError
-from planner.execute import apply_plan
-from planner.model import LiveState
-from tests.test_build import REF, SERVICE, desired, live, with_image
-
-
-class FakeReader:
-    def __init__(self, states, region="us-east-1", account="123456789012"):
-        self.states, self.region, self.account = states, region, account
-
-    def read(self, targets):
-        return {ref: self.states[ref] for ref, _ in targets}
-
-    def identity(self):
-        return self.region, self.account
-
-
-class FakeApplier:
-    def __init__(self, fail_on=None):
-        self.calls, self.fail_on = [], fail_on
-
-    def _do(self, name, payload):
-        self.calls.append((name, payload))
-        if name == self.fail_on:
-            raise AwsError(f"{name} failed")
-
-    def register_task_definition(self, payload):
-        self._do("register", payload)
-        return "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"
-
-    def create_service(self, payload):
-        self._do("create", payload)
-        return {"serviceArn": "arn", "deployments": [{"id": "d1", "status": "PRIMARY"}]}
-
-    def update_service(self, payload):
-        self._do("update", payload)
-        return {"deployments": [{"id": "d2", "status": "PRIMARY", "taskDefinition": payload.get("taskDefinition")}]}
-
-    def create_deployment(self, payload):
-        self._do("deploy", payload)
-        return "d-1"
-
-
-class FakeWaiter:
-    def __init__(self, error=None):
-        self.waits, self.error = [], error
-
-    def wait_rolling(self, ref, expect, timeout, emit):
-        self.waits.append((ref, expect))
-        if self.error:
-            raise self.error
+from planner.errors import BlockedPlanError, DeploymentFailed, Interrupted, StalePlanError
+from planner.execute import Applier, AutoscalingState, LiveStateReader, Waiter, apply_plan
+from planner.model import LiveState, PlanOptions
+from providers.errors import AwsError
+from tests.factories import CD_SERVICE, REF, SERVICE, cd_live, desired, live, with_image
+from tests.fakes import FakeApplier, FakeReader, FakeWaiter
 
 
 def run(plan, states, applier=None, waiter=None, reader=None):
     applier = applier or FakeApplier()
     waiter = waiter or FakeWaiter()
-    report = apply_plan(plan, reader=reader or FakeReader(states), applier=applier, waiter=waiter, emit=lambda _: None)
+    # Typed as the protocols: mypy checks the fakes against them.
+    as_reader: LiveStateReader = reader or FakeReader(states)
+    as_applier: Applier = applier
+    as_waiter: Waiter = waiter
+    report = apply_plan(plan, reader=as_reader, applier=as_applier, waiter=as_waiter, emit=lambda _: None)
     return report, applier, waiter
 
 
@@ -126,27 +85,7 @@ def test_plan_for_another_region_or_account_is_refused(region, account, words):
     assert isinstance(report.error, StalePlanError) and words in str(report.error) and applier.calls == []
 
 
-class ScalingApplier(FakeApplier):
-    def __init__(self, found="suspended", **kw):
-        super().__init__(**kw)
-        self.found = found
-
-    def suspend_autoscaling(self, payload):
-        self._do("suspend", payload)
-        return self.found
-
-    def resume_autoscaling(self, payload):
-        self._do("resume", payload)
-
-    def create_deployment(self, payload, task_definition_arn):
-        self._do("deploy", payload)
-        return "d-1"
-
-
 def code_deploy_plan():
-    from planner.model import PlanOptions
-    from tests.test_build import CD_SERVICE, cd_live
-
     lv = cd_live()
     opts = PlanOptions(suspend_autoscaling=True)
     plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], region="us-east-1",
@@ -154,24 +93,17 @@ def code_deploy_plan():
     return plan, {REF: lv}
 
 
-class CodeDeployWaiter(FakeWaiter):
-    def wait_codedeploy(self, ref, expect, timeout, emit):
-        self.waits.append((ref, expect))
-        if self.error:
-            raise self.error
-
-
 @pytest.mark.parametrize("error", [DeploymentFailed("Failed"), KeyboardInterrupt()])
 def test_autoscaling_is_resumed_when_the_deployment_fails_or_is_interrupted(error):
     plan, states = code_deploy_plan()
-    report, applier, waiter = run(plan, states, applier=ScalingApplier(), waiter=CodeDeployWaiter(error))
+    report, applier, waiter = run(plan, states, applier=FakeApplier(), waiter=FakeWaiter(error))
     assert [c[0] for c in applier.calls] == ["register", "suspend", "deploy", "resume"]
     assert report.error is not None and report.not_done == []
 
 
 def test_resume_comes_after_the_wait_and_is_skipped_when_it_was_suspended_before():
     plan, states = code_deploy_plan()
-    report, applier, waiter = run(plan, states, applier=ScalingApplier(found="already suspended"), waiter=CodeDeployWaiter())
+    report, applier, waiter = run(plan, states, applier=FakeApplier(found=AutoscalingState.ALREADY_SUSPENDED), waiter=FakeWaiter())
     assert report.ok and [c[0] for c in applier.calls] == ["register", "suspend", "deploy"]
     assert waiter.waits[0][1].deployment_id == "d-1"
     assert "did not suspend" in report.done[-1][2]

@@ -2,7 +2,7 @@
 
 from planner.build import build_plan
 from planner.render import markdown
-from tests.test_build import TASK, desired, live
+from tests.factories import TASK, desired, live
 
 
 def big_plan(n_env=3000):

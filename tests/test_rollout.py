@@ -4,11 +4,16 @@ exactly what `services_stable` mistakes for success (kayac/ecspresso#732)."""
 
 import pytest
 
+from planner.model import LiveService
 from planner.rollout import RolloutExpectation, RolloutState, judge
 
 NEW = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:5"
 OLD = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"
 EXPECT = RolloutExpectation(deployment_id="ecs-svc/new", task_definition_arn=NEW)
+
+
+def svc(deployments):
+    return LiveService(arn="arn:svc", description={"deployments": deployments})
 
 
 def dep(id_, status, td, state, running=2, desired=2, reason=""):
@@ -34,12 +39,12 @@ def dep(id_, status, td, state, running=2, desired=2, reason=""):
     ],
 )
 def test_judge(name, deployments, state, words):
-    verdict = judge({"deployments": deployments}, EXPECT)
+    verdict = judge(svc(deployments), EXPECT)
     assert verdict.state is state, verdict
     assert words in verdict.message
 
 
 def test_in_place_change_waits_for_a_steady_primary():
     expect = RolloutExpectation(deployment_id=None, task_definition_arn=None)
-    assert judge({"deployments": [dep("d", "PRIMARY", OLD, "COMPLETED", running=1, desired=3)]}, expect).state is RolloutState.IN_PROGRESS
-    assert judge({"deployments": [dep("d", "PRIMARY", OLD, "COMPLETED", running=3, desired=3)]}, expect).state is RolloutState.SUCCEEDED
+    assert judge(svc([dep("d", "PRIMARY", OLD, "COMPLETED", running=1, desired=3)]), expect).state is RolloutState.IN_PROGRESS
+    assert judge(svc([dep("d", "PRIMARY", OLD, "COMPLETED", running=3, desired=3)]), expect).state is RolloutState.SUCCEEDED

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from planner.plan import Plan, to_document
+from planner.plan import Plan
+from planner.planfile import to_document
 from planner.render.mask import mask_value, patterns_for
 
 

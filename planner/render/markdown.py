@@ -8,7 +8,9 @@ block closed properly and followed by a visible note; never cut mid-block. No AN
 
 from __future__ import annotations
 
-from planner.actions import Action
+from planner.actions import Action, details
+from planner.appspec import appspec_yaml
+from planner.diff import ChangeKind
 from planner.plan import Plan, ServicePlan, summary_line
 from planner.render.mask import mask_change, patterns_for
 from planner.render.text import format_value
@@ -30,7 +32,7 @@ def _diff_lines(service: ServicePlan) -> list[str]:
 
 
 def _action_lines(action: Action, patterns: tuple[str, ...]) -> list[str]:
-    head = f"# {action.type.value}" + (f": {action.note}" if action.note else "")
+    head = f"# {action.TYPE.label}" + (f": {action.note}" if action.note else "")
     lines = [head]
     for raw in action.changes:
         c = mask_change(raw, patterns)
@@ -38,7 +40,7 @@ def _action_lines(action: Action, patterns: tuple[str, ...]) -> list[str]:
             lines.extend(_signed("-", f"{c.path}: {format_value(c.before)}"))
         if c.after is not None:
             lines.extend(_signed("+", f"{c.path}: {format_value(c.after)}"))
-    for key, value in action.details.items():
+    for key, value in details(action).items():
         if key == "appspec":
             continue  # shown as its own block below
         shown = ", ".join(value) if isinstance(value, list) else value
@@ -52,16 +54,15 @@ def _signed(sign: str, text: str) -> list[str]:
 
 
 def _appspec_block(service: ServicePlan) -> list[str]:
-    from planner.appspec import appspec_yaml
-
     for action in service.actions:
-        if "appspec" in action.details:
-            return ["", "AppSpec it will send:", "", "```yaml", appspec_yaml(action.details["appspec"]).rstrip(), "```"]
+        shown = details(action)
+        if "appspec" in shown:
+            return ["", "AppSpec it will send:", "", "```yaml", appspec_yaml(shown["appspec"]).rstrip(), "```"]
     return []
 
 
 def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
-    kinds = ", ".join(a.type.value for a in service.actions) or "blocked"
+    kinds = ", ".join(a.TYPE.label for a in service.actions) or "blocked"
     lines = _diff_lines(service)
     shown, hidden = (lines, 0) if max_lines is None or len(lines) <= max_lines else (lines[:max_lines], len(lines) - max_lines)
     out = [
@@ -95,7 +96,7 @@ def _header(plan: Plan) -> list[str]:
         for ref, b in plan.blocked:
             lines.append(f"> - `{ref}` `{b.path}`: {b.reason}")
         lines.append("")
-    removals = [(s.ref, c.path) for s in plan.services for a in s.actions for c in a.changes if c.kind == "remove"]
+    removals = [(s.ref, c.path) for s in plan.services for a in s.actions for c in a.changes if c.kind is ChangeKind.REMOVE]
     if removals:
         lines.append("> [!WARNING]")
         lines.append("> This plan removes:")
@@ -103,7 +104,7 @@ def _header(plan: Plan) -> list[str]:
         lines.append("")
     lines += ["| service | cluster | controller | plan |", "|---|---|---|---|"]
     for s in plan.services:
-        what = ", ".join(f"`{a.type.value}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
+        what = ", ".join(f"`{a.TYPE.label}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
         if s.blocked and s.actions:
             what += ", **blocked**"
         lines.append(f"| {s.ref.service} | {s.ref.cluster} | {s.controller.value} | {what} |")

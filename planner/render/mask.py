@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from planner.diff import Change
+from planner.diff import Change, plain
 
 SENSITIVE = "(sensitive)"
 DEFAULT_PATTERNS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "PRIVATE", "AUTH")
@@ -46,6 +46,7 @@ def _mask_entry(entry: Any, patterns: tuple[str, ...]) -> Any:
 
 
 def mask_value(path: str, value: Any, patterns: tuple[str, ...]) -> Any:
+    value = plain(value)
     if value is None:
         return None
     m = _ENV_ENTRY.search(path)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from planner.actions import KNOWN_AFTER_APPLY, MARKERS, Action
+from planner.actions import KNOWN_AFTER_APPLY, Action, details
 from planner.appspec import appspec_yaml
-from planner.diff import Change
-from planner.plan import Plan, ServicePlan, summary_line
+from planner.diff import Change, plain
+from planner.execute import ApplyReport
+from planner.plan import Plan, Purpose, ServicePlan, summary_line
 from planner.render.inline import inline_diff
 from planner.render.mask import SENSITIVE, mask_change, patterns_for
 
@@ -18,6 +19,7 @@ _RESET = "\033[0m"
 
 
 def format_value(value: Any, indent: str = "") -> str:
+    value = plain(value)
     if value == KNOWN_AFTER_APPLY or value == SENSITIVE:
         return str(value)
     text = json.dumps(value, sort_keys=True, default=str)
@@ -45,21 +47,21 @@ def render_change(change: Change, paint: _Painter, indent: str = "      ") -> st
     if change.after is None:
         return f"{indent}{paint('-', '-')} {change.path}: {format_value(change.before, deeper)}"
     line = f"{indent}{paint('~', '~')} {change.path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
-    words = inline_diff(change.before, change.after)
+    words = inline_diff(plain(change.before), plain(change.after))
     if words is not None:
         line += f"\n{deeper}{paint('dim', 'changed words:')} {words}"
     return line
 
 
 def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) -> list[str]:
-    marker = MARKERS[action.type]
-    head = f"  {paint(marker, marker)} {paint('bold', action.type.value)}"
+    marker = action.TYPE.symbol
+    head = f"  {paint(marker, marker)} {paint('bold', action.TYPE.label)}"
     if action.note:
         head += f": {action.note}"
     lines = [head]
     for change in action.changes:
         lines.append(render_change(mask_change(change, patterns), paint))
-    for key, value in action.details.items():
+    for key, value in details(action).items():
         if key == "appspec":
             body = appspec_yaml(value).rstrip().replace("\n", "\n          ")
             lines.append(f"        appspec:\n          {body}")
@@ -89,10 +91,23 @@ def render(plan: Plan, *, color: bool = False) -> str:
     paint = _Painter(color)
     lines: list[str] = []
     if plan.has_changes:
-        lines.append("ecsplan will perform the following actions (+ create, ~ update in place, - remove):")
+        doing = "roll back with" if plan.purpose is Purpose.ROLLBACK else "perform"
+        lines.append(f"ecsplan will {doing} the following actions (+ create, ~ update in place, - remove):")
         lines.append("")
     for service in plan.services:
         lines.extend(render_service(service, paint))
         lines.append("")
     lines.append(paint("bold", summary_line(plan)))
     return "\n".join(lines) + "\n"
+
+
+def report_lines(report: ApplyReport) -> list[str]:
+    """What was done and what was not: shown whenever apply stops early."""
+    lines = []
+    if report.done:
+        lines.append("Done:")
+        lines.extend(f"  {ref}: {t.label}: {detail}" for ref, t, detail in report.done)
+    if report.not_done:
+        lines.append("Not done:")
+        lines.extend(f"  {ref}: {t.label}" for ref, t in report.not_done)
+    return lines

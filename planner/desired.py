@@ -1,0 +1,64 @@
+"""Config files -> DesiredService values, and the documents `ecsplan render` prints. Pure."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from planner import appspec, config
+from planner.build import register_payload
+from planner.errors import ConfigError, UsageError
+from planner.model import DesiredService, ServiceRef, cluster_name
+
+
+def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
+    if not cfg.service:
+        raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
+    if cfg.service_definition is None:
+        raise ConfigError("no `service_definition:` given; ecsplan plans services", file=cfg.path, where="service_definition")
+    cd = cfg.codedeploy
+    return DesiredService(
+        ref=ServiceRef(cluster=cluster_name(cfg.cluster), service=cfg.service),
+        source=cfg.path,
+        task_definition_path=cfg.task_definition_path,
+        service_definition_path=cfg.service_definition_path or "",
+        region=cfg.region,
+        task_definition=cfg.task_definition,
+        service_definition=cfg.service_definition,
+        timeout_seconds=cfg.timeout_seconds,
+        codedeploy_application=cd.application_name if cd else None,
+        codedeploy_group=cd.deployment_group_name if cd else None,
+        appspec=cfg.appspec,
+        sensitive=cfg.sensitive,
+    )
+
+
+def load_desired(config_args: Sequence[str], *, cwd: str = ".", environ: Mapping[str, str] | None = None) -> list[DesiredService]:
+    paths = config.find_configs(list(config_args), cwd=cwd)
+    desired = [desired_from_config(config.load_config(p, environ=environ)) for p in paths]
+    seen: dict[ServiceRef, str] = {}
+    for d in desired:
+        if d.ref in seen:
+            raise ConfigError(f"service {d.ref} is also defined by {seen[d.ref]}; each service may be planned once", file=d.source)
+        seen[d.ref] = d.source
+    return desired
+
+
+def region_for(desired: Sequence[DesiredService], cli_region: str | None) -> str | None:
+    if cli_region:
+        return cli_region
+    regions = sorted({d.region for d in desired if d.region})
+    if len(regions) > 1:
+        raise UsageError(f"the configs name several regions ({', '.join(regions)}); plan them separately or pass --region")
+    return regions[0] if regions else None
+
+
+def render_document(desired: DesiredService, what: str, *, task_definition_arn: str | None = None) -> dict[str, Any]:
+    """What `ecsplan render taskdef|servicedef|appspec` prints."""
+    if what == "taskdef":
+        return register_payload(desired.task_definition)
+    if what == "servicedef":
+        return dict(desired.service_definition)
+    if what == "appspec":
+        td = task_definition_arn or f"<the ARN of the {desired.family} revision to deploy>"
+        return appspec.build_appspec(desired.service_definition, td, desired.hooks, source=desired.definition_file)
+    raise UsageError(f"ecsplan render {what}: unknown document; choose taskdef, servicedef or appspec")

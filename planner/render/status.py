@@ -1,0 +1,47 @@
+"""`ecsplan status` as text: each service, its deployments (rolling) or task sets and CodeDeploy
+deployment in progress (blue/green), and its most recent events. Pure: LiveState in, lines out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from planner.errors import PlanError
+from planner.model import Controller, LiveState
+from planner.rollout import describe_deployments, short_td
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else ""
+
+
+def service_lines(live: LiveState, *, events: int = 5) -> list[str]:
+    svc = live.service
+    if svc is None:
+        raise PlanError(f"{live.ref}: the service does not exist (ecsplan apply creates it)")
+    lines = [
+        f"Service: {live.ref.service}  Cluster: {live.ref.cluster}  Controller: {svc.controller.value}",
+        f"  TaskDefinition: {short_td(svc.task_definition_arn)}  desired {svc.count('desiredCount')}, "
+        f"running {svc.count('runningCount')}, pending {svc.count('pendingCount')}",
+    ]
+    if svc.controller is Controller.CODE_DEPLOY:
+        for ts in svc.task_sets:
+            lines.append(f"  TaskSet {ts.status}: {short_td(ts.task_definition)} desired {ts.desired}, running {ts.running}, pending {ts.pending}")
+        if live.active_deployment is not None and live.codedeploy is not None:
+            group = live.codedeploy
+            lines.append(f"  CodeDeploy: deployment {live.active_deployment.id} {live.active_deployment.status} ({group.application}/{group.group})")
+    else:
+        lines.append(f"  Deployments: {describe_deployments(svc)}")
+    recent = svc.events[:events]
+    if recent:
+        lines.append("  Events (newest first):")
+        lines.extend(f"    {_when(e.created_at)} {e.message}" for e in recent)
+    return lines
+
+
+def render(states: Sequence[LiveState], *, events: int = 5) -> str:
+    lines: list[str] = []
+    for live in states:
+        lines.extend(service_lines(live, events=events))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,78 @@
+"""The rollback plan, built from the live state like any plan (pure).
+
+Rolling services go back to the previous ACTIVE revision of their family by an UpdateService.
+CODE_DEPLOY services: a deployment in progress is stopped with rollback (CodeDeploy keeps the
+original task set); otherwise the previous revision is deployed through CodeDeploy.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from planner.actions import Action, StopDeployment, TaskDefinitionRef, UpdateService
+from planner.build import codedeploy_group, deployment_action
+from planner.diff import Change
+from planner.errors import PlanError
+from planner.model import Controller, DesiredService, LiveState, arn_tail
+from planner.plan import Plan, Purpose, ServicePlan, live_view
+
+
+def _rollback_actions(desired: DesiredService, live: LiveState) -> list[Action]:
+    service = live.service
+    current = live.running_task_definition
+    if service is None or not current:
+        raise PlanError(f"{desired.ref}: the service does not exist; nothing to roll back")
+    if service.controller is Controller.CODE_DEPLOY:
+        group = codedeploy_group(live)
+        if live.active_deployment is not None:
+            deployment = live.active_deployment
+            return [
+                StopDeployment(
+                    changes=[Change(path="codedeploy.deployment", before=f"{deployment.id} ({deployment.status})", after="stopped, rolled back")],
+                    cluster=desired.ref.cluster,
+                    service=desired.ref.service,
+                    application=group.application,
+                    deployment_group=group.group,
+                    deployment_id=deployment.id,
+                )
+            ]
+    elif service.controller is not Controller.ECS:
+        raise PlanError(f"{desired.ref}: ecsplan cannot roll back services of the {service.controller.value} controller")
+    previous = live.previous_task_definition
+    if previous is None:
+        raise PlanError(f"{desired.ref}: no ACTIVE revision older than {arn_tail(current)} to roll back to")
+    changes = [Change(path="taskDefinition", before=current, after=previous)]
+    if service.controller is Controller.CODE_DEPLOY:
+        return [deployment_action(desired, live, changes, TaskDefinitionRef.known(previous), ())]
+    return [
+        UpdateService(
+            changes=changes,
+            cluster=desired.ref.cluster,
+            service=desired.ref.service,
+            service_arn=service.arn,
+            task_definition=TaskDefinitionRef.known(previous),
+            starts_deployment=True,
+        )
+    ]
+
+
+def build_rollback_plan(
+    pairs: Iterable[tuple[DesiredService, LiveState]], *, region: str | None = None, account: str | None = None, tool_version: str = ""
+) -> Plan:
+    services = []
+    for desired, live in pairs:
+        actions = _rollback_actions(desired, live)
+        services.append(
+            ServicePlan(
+                ref=desired.ref,
+                controller=live.service.controller if live.service else desired.controller,
+                family=desired.family,
+                source=desired.source,
+                actions=tuple(actions),
+                live_view=live_view(live, ()),
+                codedeploy=live.codedeploy,
+                timeout_seconds=desired.timeout_seconds,
+                sensitive=desired.sensitive,
+            )
+        )
+    return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)

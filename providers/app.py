@@ -1,0 +1,171 @@
+"""Wiring between cli.py and the rest: read the live state (one read per run), hand it to the
+planner, and give the result to the executor or a renderer. No decisions are made here: what
+to do is planner/'s, how to call AWS is the other providers' modules'.
+
+cli.py imports this module only when a command runs (it brings boto3 and deepdiff), and reaches
+the planner's entry points through it: they are listed in __all__."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Callable, Sequence, TextIO
+
+import attrs
+import yaml
+
+from planner import build, importer, planfile, rollback
+from planner.desired import load_desired, region_for, render_document
+from planner.errors import PlanError
+from planner.execute import ApplyReport, apply_plan
+from planner.model import Controller, DesiredService, LiveState, PlanOptions, ReadTarget, ServiceRef, cluster_name
+from planner.plan import Plan
+from planner.render import json as render_json
+from planner.render import markdown as render_markdown
+from planner.render import text as render_text
+from planner.render.status import render as render_status
+from planner.render.text import report_lines
+from planner.rollout import CodeDeployExpectation, expectation_in_progress
+from planner.version import tool_version
+from providers import ecs
+from providers.applier import AwsApplier
+from providers.errors import ProviderError
+from providers.reader import AwsReader
+from providers.session import AwsSettings, Session
+from providers.validate import validate_plan
+from providers.wait import AwsWaiter
+
+
+__all__ = [
+    "AwsSettings",
+    "Context",
+    "PlanOptions",
+    "load_desired",
+    "make_plan",
+    "make_rollback_plan",
+    "planfile",
+    "read_status",
+    "region_for",
+    "render_document",
+    "render_plan",
+    "render_status",
+    "report_lines",
+    "run_apply",
+    "run_init",
+    "run_wait",
+    "write_text",
+]
+
+
+@attrs.define
+class Context:
+    """One run: the AWS session and where output goes."""
+
+    settings: AwsSettings
+    out: TextIO = sys.stdout
+    progress: Callable[[str], None] = print
+    _session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self.settings)
+        return self._session
+
+
+def read(ctx: Context, desired: Sequence[DesiredService], *, history: bool = False, deployment_status: bool = False) -> dict[ServiceRef, LiveState]:
+    return AwsReader(ctx.session, history=history, deployment_status=deployment_status).read([ReadTarget.of(d) for d in desired])
+
+
+def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOptions = PlanOptions()) -> Plan:
+    """Read the live state of every service (read-only), build the plan once, and check every
+    payload against the API model before anything can be applied."""
+    live = read(ctx, desired)
+    region, account = ctx.session.identity()
+    plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options)
+    validate_plan(plan, {d.ref: d for d in desired})
+    return plan
+
+
+def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
+    live = read(ctx, desired, history=True)
+    region, account = ctx.session.identity()
+    return rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+
+
+def run_apply(ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str) -> ApplyReport:
+    session = ctx.session
+    waiter = AwsWaiter(session, resume_hint=resume_hint) if wait else None
+    return apply_plan(plan, reader=AwsReader(session), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
+
+
+def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float | None, resume_hint: str) -> None:
+    """Follow the deployment in progress of each service until it ends."""
+    waiter = AwsWaiter(ctx.session, resume_hint=resume_hint)
+    live = read(ctx, desired)
+    for d in desired:
+        state = live[d.ref]
+        if state.service is None:
+            raise PlanError(f"{d.ref}: the service does not exist; nothing to wait for")
+        limit = timeout if timeout is not None else d.timeout_seconds
+        if state.service.controller is Controller.CODE_DEPLOY:
+            if state.codedeploy is None:
+                raise PlanError(state.codedeploy_problem or f"{d.ref}: no CodeDeploy deployment group")
+            if state.active_deployment is None:
+                ctx.progress(f"{d.ref}: no CodeDeploy deployment in progress in {state.codedeploy.application}/{state.codedeploy.group}")
+                continue
+            # GetDeployment gives the AppSpec's hash, not its content: the final task definition
+            # cannot be checked for a deployment ecsplan did not start.
+            expect = CodeDeployExpectation(deployment_id=state.active_deployment.id, task_definition_arn=None)
+            waiter.wait_codedeploy(d.ref, expect, limit, ctx.progress)
+            continue
+        if state.service.controller is not Controller.ECS:
+            raise PlanError(f"{d.ref}: ecsplan cannot follow deployments of the {state.service.controller.value} controller")
+        waiter.wait_rolling(d.ref, expectation_in_progress(state.service), limit, ctx.progress)
+
+
+def read_status(ctx: Context, desired: Sequence[DesiredService]) -> list[LiveState]:
+    live = read(ctx, desired, deployment_status=True)
+    return [live[d.ref] for d in desired]
+
+
+def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:
+    if fmt == "json":
+        return render_json.render(plan)
+    if fmt == "markdown":
+        return render_markdown.render(plan)
+    return render_text.render(plan, color=color)
+
+
+def write_text(path: str, text: str, *, append: bool) -> None:
+    try:
+        with open(path, "a" if append else "w") as fh:
+            fh.write(text if not append else "\n" + text)
+    except OSError as err:
+        raise ProviderError(f"cannot write {path}: {err.strerror}") from err
+
+
+def run_init(ctx: Context, *, cluster: str, service: str, folder: str, force: bool) -> list[str]:
+    """Write ecsplan.yml and the two definition files from a live service; returns the paths."""
+    session = ctx.session
+    name = cluster_name(cluster)
+    svc = ecs.describe_services(session, name, [service]).get(service)
+    if svc is None:
+        raise PlanError(f"service {service} not found (or not ACTIVE) in cluster {name}")
+    td = ecs.describe_task_definition(session, svc.task_definition_arn or "") if svc.task_definition_arn else None
+    if td is None:
+        raise PlanError(f"{name}/{service}: cannot read the task definition it runs ({svc.task_definition_arn})")
+    files = {
+        "ecsplan.yml": yaml.safe_dump(importer.config_document(region=session.region, cluster=name, service=service), sort_keys=False),
+        "ecs-service-def.json": json.dumps(importer.service_document(svc.description), indent=2, default=str) + "\n",
+        "ecs-task-def.json": json.dumps(importer.task_document(td.definition), indent=2, default=str) + "\n",
+    }
+    os.makedirs(folder, exist_ok=True)
+    paths = [os.path.join(folder, f) for f in files]
+    existing = [p for p in paths if os.path.exists(p)]
+    if existing and not force:
+        raise PlanError(f"{', '.join(existing)} already exist; nothing was written (pass --force to overwrite)")
+    for path, text in zip(paths, files.values()):
+        write_text(path, text, append=False)
+    return paths

@@ -1,0 +1,92 @@
+"""Hand-written fakes of the executor's protocols (LiveStateReader, Applier, Waiter), typed so
+mypy checks them against the protocols (tests/test_execute.py assigns them to protocol types)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from planner.actions import (
+    CreateDeployment,
+    CreateService,
+    RegisterTaskDefinition,
+    ResumeAutoscaling,
+    StopDeployment,
+    SuspendAutoscaling,
+    UpdateService,
+)
+from planner.execute import AutoscalingState, Emit
+from planner.model import LiveService, LiveState, ReadTarget, ServiceRef
+from planner.rollout import CodeDeployExpectation, RolloutExpectation
+from providers.errors import AwsError
+
+NEW_TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"
+
+
+class FakeReader:
+    def __init__(self, states: dict[ServiceRef, LiveState], region: str = "us-east-1", account: str = "123456789012") -> None:
+        self.states, self.region, self.account = states, region, account
+        self.reads: list[list[ReadTarget]] = []
+
+    def read(self, targets: Sequence[ReadTarget]) -> dict[ServiceRef, LiveState]:
+        self.reads.append(list(targets))
+        return {t.ref: self.states[t.ref] for t in targets}
+
+    def identity(self) -> tuple[str | None, str | None]:
+        return self.region, self.account
+
+
+class FakeApplier:
+    """Records (call, what it was given); `fail_on` names the call that raises AwsError."""
+
+    def __init__(self, fail_on: str | None = None, found: AutoscalingState = AutoscalingState.SUSPENDED, rollback_id: str | None = None) -> None:
+        self.calls: list[tuple[str, Any]] = []
+        self.fail_on, self.found, self.rollback_id = fail_on, found, rollback_id
+
+    def _do(self, name: str, given: Any) -> None:
+        self.calls.append((name, given))
+        if name == self.fail_on:
+            raise AwsError(f"{name} failed")
+
+    def register_task_definition(self, action: RegisterTaskDefinition) -> str:
+        self._do("register", dict(action.definition))
+        return NEW_TD
+
+    def create_service(self, action: CreateService, task_definition_arn: str) -> LiveService:
+        self._do("create", action.request(task_definition_arn))
+        return LiveService(arn="arn:svc", description={"deployments": [{"id": "d1", "status": "PRIMARY"}]})
+
+    def update_service(self, action: UpdateService, task_definition_arn: str | None) -> LiveService:
+        self._do("update", action.request(task_definition_arn))
+        return LiveService(arn=action.service_arn, description={"deployments": [{"id": "d2", "status": "PRIMARY", "taskDefinition": task_definition_arn}]})
+
+    def create_deployment(self, action: CreateDeployment, task_definition_arn: str) -> str:
+        self._do("deploy", action.appspec_for(task_definition_arn))
+        return "d-1"
+
+    def stop_deployment(self, action: StopDeployment) -> str | None:
+        self._do("stop", action.deployment_id)
+        return self.rollback_id
+
+    def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
+        self._do("suspend", action.resource_id)
+        return self.found
+
+    def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
+        self._do("resume", action.resource_id)
+
+
+class FakeWaiter:
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.waits: list[tuple[ServiceRef, RolloutExpectation | CodeDeployExpectation]] = []
+        self.error = error
+
+    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation) -> None:
+        self.waits.append((ref, expect))
+        if self.error:
+            raise self.error
+
+    def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None:
+        self._wait(ref, expect)
+
+    def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
+        self._wait(ref, expect)
