@@ -271,9 +271,11 @@ def cmd_wait(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _confirm(question: str) -> bool:
-    sys.stdout.write(f"\n{question} Only 'y' or 'yes' goes ahead. [y/N] ")
-    sys.stdout.flush()
+def _confirm(question: str, stream: Any = None) -> bool:
+    """Ask on the terminal's output; on stderr when stdout carries a document (JSON, Markdown)."""
+    stream = stream or sys.stdout
+    stream.write(f"\n{question} Only 'y' or 'yes' goes ahead. [y/N] ")
+    stream.flush()
     try:
         answer = sys.stdin.readline().strip().lower()
     except (OSError, ValueError):
@@ -291,7 +293,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     if args.out:
         _save(plan, args.out, "rollback plan")
         return EXIT_OK
-    if not args.auto_approve and not _confirm("Roll back?"):
+    if not args.auto_approve and not _confirm("Roll back?", sys.stdout if args.format == "text" else sys.stderr):
         print("\nRollback cancelled; nothing was changed.", file=sys.stderr)
         return EXIT_ERROR
     return _execute(args, ctx, plan, done="Rollback complete")

@@ -1,7 +1,9 @@
 """`ecsplan rollback` (the gap the seed admits: ecspresso's rollback could not handle CodeDeploy) and
-`ecsplan status`."""
+`ecsplan status`. A rollback is a plan: shown, saved and applied like any plan."""
 
 from __future__ import annotations
+
+import json
 
 
 def ok(res):
@@ -14,13 +16,44 @@ def test_rolling_rollback_returns_to_the_previous_revision(project):
     ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
     project.aws.server.clear_requests()
     declined = project.run("rollback", input="n\n")
-    assert declined.returncode == 1 and "web:2 -> web:1 by a rolling update" in declined.stdout
+    assert declined.returncode == 1 and "ecsplan will roll back with the following actions" in declined.stdout
+    assert 'taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2" -> "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"' in declined.stdout
+    assert "Plan: 1 to update." in declined.stdout
     assert project.aws.mutations() == []
     res = ok(project.run("rollback", "--auto-approve"))
     assert "completed" in res.stdout and "Rollback complete" in res.stdout
     svc = project.aws.service()
     assert svc["taskDefinition"].endswith("web:1")
     assert [d["rolloutState"] for d in svc["deployments"]] == ["COMPLETED"]
+
+
+def test_rollback_plan_as_json_then_saved_and_applied_like_any_plan(project):
+    ok(project.run("apply", "--auto-approve"))
+    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
+    project.aws.server.clear_requests()
+    shown = project.run("rollback", "--format", "json")  # stdin closed: the question is declined
+    assert shown.returncode == 1 and "Roll back?" in shown.stderr and "Rollback cancelled" in shown.stderr
+    doc = json.loads(shown.stdout)
+    assert doc["purpose"] == "rollback" and doc["format_version"] == 2
+    (svc,) = doc["services"]
+    assert [a["type"] for a in svc["actions"]] == ["update_service"]
+    assert svc["actions"][0]["changes"][0]["after"].endswith("task-definition/web:1")
+    saved = ok(project.run("rollback", "--out", "rollback.plan"))
+    assert "Saved the rollback plan to rollback.plan" in saved.stderr
+    assert project.aws.mutations() == []  # --out applies nothing
+    ok(project.run("apply", "rollback.plan"))
+    assert project.aws.service()["taskDefinition"].endswith("web:1")
+
+
+def test_a_saved_rollback_plan_goes_stale_like_any_plan(project):
+    ok(project.run("apply", "--auto-approve"))
+    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
+    ok(project.run("rollback", "--out", "rollback.plan"))
+    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.28"}))  # someone deployed since
+    project.aws.server.clear_requests()
+    res = project.run("apply", "rollback.plan")
+    assert res.returncode == 1 and "saved plan is stale" in res.stderr and "taskDefinition changed" in res.stderr
+    assert project.aws.mutations() == []
 
 
 def test_nothing_older_to_roll_back_to(project):
@@ -35,7 +68,8 @@ def test_codedeploy_rollback_stops_the_deployment_in_progress(bluegreen):
     res = ok(bg.run("rollback", "--auto-approve"))
     (stop,) = [r for r in bg.aws.server.requests if r.action == "StopDeployment"]
     assert stop.params["autoRollbackEnabled"] is True
-    assert "Stopped" in res.stdout and "rollback deployment d-" in res.stdout
+    assert "- stop_deployment: stop CodeDeploy deployment d-" in res.stdout and "Plan: 1 deployment to stop." in res.stdout
+    assert "rollback deployment d-" in res.stdout
     assert bg.aws.service(name="web-bg")["taskDefinition"].endswith("web-bg:1")
 
 
@@ -43,7 +77,8 @@ def test_codedeploy_rollback_deploys_the_previous_revision_when_nothing_runs(blu
     bg = bluegreen.create()
     ok(bg.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
     res = ok(bg.run("rollback", "--auto-approve"))
-    assert "web-bg:2 -> web-bg:1 by a CodeDeploy deployment" in res.stdout
+    assert "+ create_deployment: blue/green deployment through CodeDeploy" in res.stdout
+    assert "task-definition/web-bg:2\" -> \"arn:aws:ecs:us-east-1:123456789012:task-definition/web-bg:1\"" in res.stdout
     assert bg.aws.service(name="web-bg")["taskDefinition"].endswith("web-bg:1")
     assert not [r for r in bg.aws.server.requests if r.action == "UpdateService"]
 

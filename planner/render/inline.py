@@ -24,6 +24,8 @@ def inline_diff(before: Any, after: Any, *, context: int = 24) -> str | None:
     old, new = _as_text(before), _as_text(after)
     if old is None or new is None or max(len(old), len(new)) < LONG:
         return None
+    if old.startswith("arn:") or new.startswith("arn:"):
+        return None  # an ARN's changed part is its readable tail: `old -> new` says it
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     if matcher.ratio() < 0.5:  # little in common (e.g. an ARN -> "(known after apply)"): old -> new reads better
