@@ -1,0 +1,127 @@
+"""The plan-file codec on pure values: `load(save(plan)) == plan` for every action type, the
+format version is checked, and a --format json document is not a plan file. No AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from planner import planfile
+from planner.actions import (
+    ACTION_CLASSES,
+    ActionType,
+    CreateDeployment,
+    CreateService,
+    RegisterTaskDefinition,
+    ResumeAutoscaling,
+    StopDeployment,
+    SuspendAutoscaling,
+    TaskDefinitionRef,
+    UpdateService,
+)
+from planner.diff import Change
+from planner.errors import PlanError
+from planner.model import Controller, DeploymentGroupInfo, ServiceRef
+from planner.plan import Plan, Purpose, ServicePlan
+
+REF = ServiceRef(cluster="prod", service="web")
+ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"
+SPEC = {"version": 0.0, "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {
+    "TaskDefinition": "(known after apply)", "LoadBalancerInfo": {"ContainerName": "app", "ContainerPort": 80}}}}]}
+
+EVERY_ACTION = [
+    RegisterTaskDefinition(changes=[Change(path="containerDefinitions[app].image", before="nginx:1", after="nginx:2")],
+                           definition={"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx:2"}]}),
+    CreateService(changes=[Change(path="desiredCount", before=None, after=2)],
+                  definition={"cluster": "prod", "serviceName": "web", "desiredCount": 2}, task_definition=TaskDefinitionRef.registered()),
+    SuspendAutoscaling(resource_id="service/prod/web"),
+    UpdateService(changes=[Change(path="taskDefinition", before=ARN, after="(known after apply)")], cluster="prod", service="web",
+                  service_arn="arn:aws:ecs:us-east-1:123456789012:service/prod/web", fields={"desiredCount": 3},
+                  task_definition=TaskDefinitionRef.known(ARN), tags_add={"team": "web"}, tags_remove=("old",), starts_deployment=True),
+    CreateDeployment(cluster="prod", service="web", application="AppECS-prod-web", deployment_group="DgpECS-prod-web",
+                     deployment_config="CodeDeployDefault.ECSAllAtOnce", task_definition=TaskDefinitionRef.registered(), appspec=SPEC,
+                     rollback_events=("DEPLOYMENT_FAILURE",)),
+    StopDeployment(changes=[Change(path="codedeploy.deployment", before="d-1 (InProgress)", after="stopped, rolled back")],
+                   cluster="prod", service="web", application="AppECS-prod-web", deployment_group="DgpECS-prod-web", deployment_id="d-1"),
+    ResumeAutoscaling(resource_id="service/prod/web"),
+]
+
+
+def plan_of(*actions, purpose=Purpose.DEPLOY):
+    service = ServicePlan(ref=REF, controller=Controller.CODE_DEPLOY, family="web", source="ecsplan.yml", actions=actions,
+                          live_view={"exists": True, "taskDefinition": ARN, "tags": {"team": "web"}}, managed_keys=("desiredCount", "tags"),
+                          codedeploy=DeploymentGroupInfo(application="AppECS-prod-web", group="DgpECS-prod-web"), timeout_seconds=600.0,
+                          sensitive=("API_*",))
+    return Plan(services=(service,), region="us-east-1", account="123456789012", tool_version="0.1.0", purpose=purpose)
+
+
+def test_every_action_type_is_covered_here():
+    assert {type(a) for a in EVERY_ACTION} == set(ACTION_CLASSES.values())
+    assert [a.type for a in EVERY_ACTION] == list(ActionType)  # also DESIGN.md's order
+
+
+@pytest.mark.parametrize("action", EVERY_ACTION, ids=lambda a: a.type.value)
+def test_save_then_load_gives_the_same_plan(tmp_path, action):
+    plan = plan_of(action)
+    path = str(tmp_path / "p.plan")
+    planfile.save(plan, path)
+    assert planfile.load(path) == plan
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600  # unmasked values inside
+
+
+def test_a_whole_rollback_plan_round_trips(tmp_path):
+    plan = plan_of(*EVERY_ACTION, purpose=Purpose.ROLLBACK)
+    path = str(tmp_path / "p.plan")
+    planfile.save(plan, path)
+    again = planfile.load(path)
+    assert again == plan and again.purpose is Purpose.ROLLBACK
+    assert again.services[0].fingerprint == plan.services[0].fingerprint
+
+
+def test_a_registered_task_definition_is_written_as_known_after_apply():
+    doc = planfile.to_document(plan_of(EVERY_ACTION[1]), include_payloads=True)
+    (action,) = doc["services"][0]["actions"]
+    assert action["payload"]["task_definition"] == {"arn": None}
+    assert action["note"] == "service is missing"
+
+
+def test_json_output_has_no_payloads_and_shows_derived_details():
+    doc = planfile.to_document(plan_of(EVERY_ACTION[4]), include_payloads=False)
+    (action,) = doc["services"][0]["actions"]
+    assert "payload" not in action and "live_view" not in doc["services"][0]
+    assert action["details"]["application"] == "AppECS-prod-web"
+    assert action["details"]["auto_rollback_events"] == ["DEPLOYMENT_FAILURE"]
+    assert doc["summary"]["create_deployment"] == 1 and doc["summary"]["text"] == "Plan: 1 blue/green deployment."
+
+
+def test_an_older_format_is_refused_with_what_to_do(tmp_path):
+    doc = planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=True)
+    doc["format_version"] = 1
+    path = tmp_path / "old.plan"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(PlanError, match="format_version 1 is not 2 .*make the plan again with this version of ecsplan"):
+        planfile.load(str(path))
+
+
+def test_json_output_is_not_a_plan_file(tmp_path):
+    path = tmp_path / "out.json"
+    path.write_text(json.dumps(planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=False)))
+    with pytest.raises(PlanError, match="this is `--format json` output, not a plan file"):
+        planfile.load(str(path))
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda d: d["services"][0]["actions"][0].update(type="delete_everything"), "not a valid ecsplan plan file"),
+    (lambda d: d["services"][0]["actions"][0]["payload"].pop("definition"), "not a valid ecsplan plan file"),
+    (lambda d: d["services"][0].pop("family"), "not a valid ecsplan plan file (KeyError"),
+])
+def test_a_damaged_plan_file_is_refused(tmp_path, edit, words):
+    doc = planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=True)
+    edit(doc)
+    path = tmp_path / "bad.plan"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(PlanError, match=words.replace("(", r"\(")):
+        planfile.load(str(path))
