@@ -58,21 +58,21 @@ def _rollback_events(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     g = common.add_argument_group("AWS")
     g.add_argument("--region", help="AWS region (default: the config's region, then AWS_REGION)")
     g.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
     g.add_argument("--endpoint-url", help="send API calls here (default: AWS_ENDPOINT_URL), e.g. a local moto server")
     common.add_argument("--no-color", action="store_true", help="no ANSI colour (NO_COLOR is honoured too)")
 
-    shaping = argparse.ArgumentParser(add_help=False)
+    shaping = _Parser(add_help=False)
     g = shaping.add_argument_group("plan options (they shape the plan, so a saved plan carries them)")
     g.add_argument("--suspend-autoscaling", action="store_true",
                    help="suspend auto scaling of desiredCount before a deployment and resume it after, also when it fails")
     g.add_argument("--rollback-events", type=_rollback_events, metavar="E,...", default=[],
                    help=f"CodeDeploy automatic rollback on these events: {','.join(VALID_ROLLBACK_EVENTS)}")
 
-    configs = argparse.ArgumentParser(add_help=False)
+    configs = _Parser(add_help=False)
     configs.add_argument(
         "-c",
         "--config",

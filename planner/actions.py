@@ -15,7 +15,7 @@ import attrs
 
 from planner.diff import Change
 from planner.errors import PlanError
-from planner.frozen import FrozenDict, freeze_mapping, thaw
+from planner.frozen import FrozenDict, freeze_mapping, str_tuple, thaw
 from planner.model import ServiceRef, arn_tail
 
 KNOWN_AFTER_APPLY = "(known after apply)"
@@ -48,6 +48,14 @@ class ActionType(enum.Enum):
     def label(self) -> str:
         """The name shown in plans and reports."""
         return str(self.value)
+
+    @classmethod
+    def of(cls, value: str) -> ActionType:
+        """The type named `value` (as plan documents spell it); ValueError for an unknown one."""
+        for member in cls:
+            if member.value == value:
+                return member
+        raise ValueError(f"unknown action type {value!r}")
 
     def count_text(self, n: int) -> str | None:
         if self.count_words is None:
@@ -154,7 +162,7 @@ class UpdateService(_Typed):
     fields: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
     task_definition: TaskDefinitionRef | None = None
     tags_add: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)  # key -> value
-    tags_remove: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    tags_remove: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     starts_deployment: bool = False
 
     @property
@@ -167,7 +175,7 @@ class UpdateService(_Typed):
 
     def request(self, task_definition_arn: str | None) -> dict[str, Any]:
         """The UpdateService parameters; empty when only tags change."""
-        params = thaw(self.fields)
+        params: dict[str, Any] = thaw(self.fields)
         if task_definition_arn:
             params["taskDefinition"] = task_definition_arn
         if not params:
@@ -196,7 +204,7 @@ class CreateDeployment(_Typed):
     deployment_config: str | None = None
     task_definition: TaskDefinitionRef
     appspec: FrozenDict = attrs.field(converter=freeze_mapping)  # its TaskDefinition set at apply
-    rollback_events: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    rollback_events: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
 
     @property
     def ref(self) -> ServiceRef:
@@ -207,7 +215,7 @@ class CreateDeployment(_Typed):
         return "blue/green deployment through CodeDeploy"
 
     def appspec_for(self, task_definition: str) -> dict[str, Any]:
-        spec = thaw(self.appspec)
+        spec: dict[str, Any] = thaw(self.appspec)
         spec["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] = task_definition
         return spec
 

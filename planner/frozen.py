@@ -6,7 +6,7 @@ its actions hold frozen values and thaw a copy only when a request is built."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 
@@ -37,7 +37,8 @@ class FrozenDict(Mapping[str, Any]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Mapping):
             return NotImplemented
-        return thaw(self) == thaw(other)
+        equal: bool = thaw(self) == thaw(other)
+        return equal
 
     def __repr__(self) -> str:
         return f"FrozenDict({self._data!r})"
@@ -61,6 +62,11 @@ def thaw(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [thaw(v) for v in value]
     return value
+
+
+def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    """attrs converter for a tuple of names."""
+    return tuple(value)
 
 
 def freeze_mapping(value: Mapping[str, Any] | None) -> FrozenDict:

@@ -28,7 +28,8 @@ def service_document(description: dict[str, Any]) -> dict[str, Any]:
     if role and _SERVICE_LINKED_ROLE not in role:
         desc["role"] = role  # a role of your own is part of the service; the service-linked one is not
     inputs = SCHEMA["service"][""] - _NOT_IN_SERVICE_FILE
-    return prune({k: v for k, v in desc.items() if k in inputs})
+    document: dict[str, Any] = prune({k: v for k, v in desc.items() if k in inputs})
+    return document
 
 
 def task_document(definition: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +37,8 @@ def task_document(definition: dict[str, Any]) -> dict[str, Any]:
     for key in TASK_READ_ONLY:
         td.pop(key, None)
     inputs = SCHEMA["task"][""]
-    return prune({k: v for k, v in td.items() if k in inputs})
+    document: dict[str, Any] = prune({k: v for k, v in td.items() if k in inputs})
+    return document
 
 
 def config_document(*, region: str | None, cluster: str, service: str) -> dict[str, Any]:

@@ -390,7 +390,8 @@ def canonical_task_definition(td: dict[str, Any] | None, *, fill: bool = True) -
     if isinstance(td.get("proxyConfiguration"), dict) and td["proxyConfiguration"].get("properties"):
         props = td["proxyConfiguration"]["properties"]
         td["proxyConfiguration"]["properties"] = Keyed({p.get("name", ""): p.get("value", "") for p in props})
-    return prune(td)
+    canonical: dict[str, Any] = prune(td)
+    return canonical
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,7 +492,8 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
     sd = _fill(sd, _SERVICE_DEFAULTS, fill)  # service-defaults
     if sd.get("platformVersion") == "LATEST" and (sd.get("launchType") == "EC2" or sd.get("schedulingStrategy") == "DAEMON"):
         sd.pop("platformVersion")  # platform versions are a Fargate thing
-    return prune(sd)
+    canonical: dict[str, Any] = prune(sd)
+    return canonical
 
 
 # ---------------------------------------------------------------------------------------------

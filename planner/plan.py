@@ -6,13 +6,13 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from typing import Any
+from typing import Any, Iterable
 
 import attrs
 
 from planner.actions import Action, ActionType, Blocked
 from planner.diff import plain
-from planner.frozen import FrozenDict, freeze_mapping
+from planner.frozen import FrozenDict, freeze_mapping, str_tuple
 from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef
 from planner.normalize import SERVICE_IMMUTABLE, canonical_service
 
@@ -47,19 +47,27 @@ def fingerprint(view: Any) -> str:
     return hashlib.sha256(json.dumps(plain(view), sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _actions(value: Iterable[Action]) -> tuple[Action, ...]:
+    return tuple(value)
+
+
+def _blocked(value: Iterable[Blocked]) -> tuple[Blocked, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class ServicePlan:
     ref: ServiceRef
     controller: Controller
     family: str
     source: str = ""
-    actions: tuple[Action, ...] = attrs.field(default=(), converter=tuple)
-    blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=tuple)
+    actions: tuple[Action, ...] = attrs.field(default=(), converter=_actions)
+    blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=_blocked)
     live_view: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
-    managed_keys: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    managed_keys: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     codedeploy: DeploymentGroupInfo | None = None
     timeout_seconds: float | None = None
-    sensitive: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    sensitive: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
 
     @property
     def fingerprint(self) -> str:
@@ -84,9 +92,13 @@ class ServicePlan:
         )
 
 
+def _services(value: Iterable[ServicePlan]) -> tuple[ServicePlan, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class Plan:
-    services: tuple[ServicePlan, ...] = attrs.field(converter=tuple)
+    services: tuple[ServicePlan, ...] = attrs.field(converter=_services)
     region: str | None = None
     account: str | None = None
     tool_version: str = ""

@@ -36,7 +36,7 @@ def encode_payload(action: Action) -> dict[str, Any]:
 
 
 def decode_action(entry: dict[str, Any]) -> Action:
-    cls = ACTION_CLASSES[ActionType(entry["type"])]
+    cls = ACTION_CLASSES[ActionType.of(entry["type"])]
     payload = entry["payload"]
     kwargs: dict[str, Any] = {}
     for f in attrs.fields(cls):

@@ -36,7 +36,6 @@ from providers.session import AwsSettings, Session
 from providers.validate import validate_plan
 from providers.wait import AwsWaiter
 
-
 __all__ = [
     "AwsSettings",
     "Context",

@@ -8,18 +8,17 @@ becomes healthy is caught: the circuit breaker rolls back and ecsplan says so, w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import contextlib
-
-from planner.render import text as render_text
 from planner.desired import load_desired
-from providers import app
 from planner.model import PlanOptions
 from planner.plan import Plan
+from planner.render import text as render_text
+from providers import app
 from providers.session import AwsSettings
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
@@ -105,7 +104,7 @@ def seed_codedeploy(client: Client, lb: dict[str, str], *, cluster: str = "ecspl
 
 
 def run(*, color: bool, out: Callable[[str], None] = print) -> int:
-    from providers import sandbox
+    from providers import sandbox  # noqa: PLC0415 - needs moto, the optional `sandbox` extra
 
     config = str(DEMO_DIR / "ecspresso.yml")
     rel = os.path.relpath(config)

@@ -45,7 +45,7 @@ class AwsReader:
                 task_definitions[name] = ecs.describe_task_definition(self.session, name)
             return task_definitions[name]
 
-        code_deploy = [t for t in targets if services[t.ref] is not None and services[t.ref].controller is Controller.CODE_DEPLOY]
+        code_deploy = [t for t in targets if (svc := services[t.ref]) is not None and svc.controller is Controller.CODE_DEPLOY]
         groups: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = (
             codedeploy.DeploymentGroups(self.session).resolve(code_deploy) if code_deploy else {}
         )

@@ -41,7 +41,7 @@ def generate() -> dict[str, dict[str, list[str]]]:
 
 
 def render(schema: dict[str, dict[str, list[str]]]) -> str:
-    import botocore
+    import botocore  # noqa: PLC0415 - only the generator (python -m providers.schema) needs it
 
     head = (
         '"""Members of every structure in the ECS RegisterTaskDefinition / CreateService inputs.\n\n'

@@ -10,8 +10,8 @@ import botocore.session
 import botocore.validate
 
 from planner.actions import CreateService, RegisterTaskDefinition, UpdateService
-from planner.frozen import thaw
 from planner.errors import ConfigError
+from planner.frozen import thaw
 from planner.model import DesiredService, ServiceRef
 from planner.plan import Plan
 

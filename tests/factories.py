@@ -14,7 +14,7 @@ from planner.model import DeploymentGroupInfo, DesiredService, LiveService, Live
 REF = ServiceRef(cluster="prod", service="web")
 TD_ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3"
 
-TASK = {
+TASK: dict[str, Any] = {
     "family": "web",
     "requiresCompatibilities": ["FARGATE"],
     "networkMode": "awsvpc",

@@ -181,6 +181,6 @@ def test_actions_are_deeply_immutable():
     with pytest.raises(TypeError):
         reg.definition["family"] = "other"  # type: ignore[index]
     with pytest.raises(AttributeError):
-        reg.definition["containerDefinitions"][0].append  # a tuple of frozen mappings
+        reg.definition["containerDefinitions"][0].append({})  # a tuple of frozen mappings
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         reg.first_revision = True

@@ -12,7 +12,7 @@ from planner.errors import PlanError
 from planner.model import CodeDeployDeployment
 from planner.plan import Purpose
 from planner.rollback import build_rollback_plan
-from tests.factories import CD_SERVICE, REF, TD_ARN, cd_live, desired, live
+from tests.factories import CD_SERVICE, TD_ARN, cd_live, desired, live
 
 PREVIOUS = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:2"
 

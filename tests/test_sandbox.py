@@ -17,8 +17,8 @@ boto3 = pytest.importorskip("boto3")
 import botocore.exceptions  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
-from providers.errors import SandboxError  # noqa: E402
 from providers import sandbox  # noqa: E402
+from providers.errors import SandboxError  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"

@@ -25,8 +25,8 @@ import botocore.exceptions  # noqa: E402
 import yaml  # noqa: E402
 from botocore import xform_name  # noqa: E402
 
-from providers.errors import SandboxError  # noqa: E402
 from providers import sandbox  # noqa: E402
+from providers.errors import SandboxError  # noqa: E402
 
 REGION = "us-east-1"
 STEPS = sandbox.CODEDEPLOY_STEPS

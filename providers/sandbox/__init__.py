@@ -119,10 +119,10 @@ from providers.sandbox.ecs_services import (
 )
 from providers.sandbox.recording import RecordedRequest, _patch_record_requests, recorded_requests
 from providers.sandbox.registry import (
-    _PatchSpec,
-    _Requirement,
     _check_signature,
     _original_of,
+    _PatchSpec,
+    _Requirement,
     _verify_targets,
     install,
     installed_patches,

@@ -56,8 +56,8 @@ from typing import Any
 from providers.sandbox.codedeploy_plan import (
     _RUN,
     ACTIVE_DEPLOYMENT_STATUSES,
-    _BlueGreen,
     _appspec_digest,
+    _BlueGreen,
     _check_auto_rollback,
     _codedeploy_error,
     _plan_ecs_deployment,

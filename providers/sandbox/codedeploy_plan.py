@@ -171,7 +171,7 @@ def _parse_appspec(content: Any) -> dict[str, Any]:
         try:
             document = yaml.safe_load(content)
         except yaml.YAMLError as err:
-            raise _invalid_revision(f"The AppSpec file is neither valid JSON nor YAML: {err}")
+            raise _invalid_revision(f"The AppSpec file is neither valid JSON nor YAML: {err}") from err
     if not isinstance(document, dict):
         raise _invalid_revision("The AppSpec file must be a JSON or YAML object.")
     return document
@@ -384,8 +384,8 @@ def _plan_ecs_deployment(codedeploy: Any, group: Any, revision: Any) -> tuple[_B
         )
     try:
         container_port = int(lb_info["ContainerPort"])
-    except (TypeError, ValueError):
-        raise _invalid_revision(f"ContainerPort {lb_info['ContainerPort']!r} is not a number.")
+    except (TypeError, ValueError) as err:
+        raise _invalid_revision(f"ContainerPort {lb_info['ContainerPort']!r} is not a number.") from err
     ports = {m.get("containerPort") for m in containers[container_name].get("portMappings") or []}
     if container_port not in ports:
         raise _invalid_revision(

@@ -17,11 +17,11 @@ import attrs
 from providers.sandbox.codedeploy_plan import (
     _RUN,
     ECS_LIFECYCLE_EVENTS,
-    _BlueGreen,
-    _Failure,
     _appspec_digest,
+    _BlueGreen,
     _codedeploy_error,
     _ecs_of,
+    _Failure,
     _run_of,
     _store_deployment,
     _target_group_name,

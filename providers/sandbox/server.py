@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from providers.errors import SandboxError
-from providers.sandbox.recording import RecordedRequest, _Sink, _add_sink, _remove_sink
+from providers.sandbox.recording import RecordedRequest, _add_sink, _remove_sink, _Sink
 from providers.sandbox.registry import _MOTO_MISSING, install
 
 

@@ -164,9 +164,9 @@ def _patch_ec2_memory_reservation_suffices(original: Callable[..., Any]) -> Call
                 raise TaskDefinitionMissingPropertyError("image")
             limits = ("memory", "Memory", "memoryReservation", "MemoryReservation")
             if not memory and not any(container.get(key) for key in limits):
-                raise TaskDefinitionMemoryError(container.get("name") or container.get("Name"))
+                raise TaskDefinitionMemoryError(str(container.get("name") or container.get("Name")))
 
-    return staticmethod(_validate_container_defs)  # type: ignore[return-value]
+    return staticmethod(_validate_container_defs)
 
 
 #: API_HealthCheck: what ECS stores for a health check that leaves these out.

@@ -81,10 +81,10 @@ def _new_task_set(
     )
     task_set.service_arn = service.arn
     task_set.cluster_arn = service.cluster_arn
-    task_set.external_id = external_id  # moto: "" when there is none; ECS leaves it out
+    task_set.external_id = external_id  # type: ignore[assignment]  # moto: "" when there is none; ECS leaves it out
     task_set.status = status
     # moto defaults platformVersion to LATEST whatever the launch type; ECS shows it for Fargate.
-    task_set.platform_version = platform_version if _is_fargate(service) else None
+    task_set.platform_version = platform_version if _is_fargate(service) else None  # type: ignore[assignment]  # None: left out
     family = _service_value(service, "platformFamily")
     setattr(task_set, _TASK_SET_ATTRIBUTES["platformFamily"], family)
     setattr(task_set, _TASK_SET_ATTRIBUTES["startedBy"], started_by)
@@ -116,10 +116,10 @@ def _set_task_set_counts(service: Any, task_set: Any) -> None:
         tasks = _tasks_text(_task_ids(-change))
         _add_task_set_event(service, task_set, f"has stopped {-change} running tasks: {tasks}.")
     if broken and computed:
-        tasks = _task_ids(computed)
-        started = f"has started {computed} tasks: {_tasks_text(tasks)}."
+        started_ids = _task_ids(computed)
+        started = f"has started {computed} tasks: {_tasks_text(started_ids)}."
         _add_task_set_event(service, task_set, started)
-        for task_id in tasks:
+        for task_id in started_ids:
             failed = f"(task {task_id}) failed container health checks."
             _add_task_set_event(service, task_set, failed)
     task_set.running_count = running
