@@ -164,6 +164,8 @@ class UpdateService(_Typed):
     tags_add: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)  # key -> value
     tags_remove: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     starts_deployment: bool = False
+    # forceNewDeployment: AWS refuses a capacity provider change without it (reproio/ecs_deploy#74).
+    force_new_deployment: bool = False
 
     @property
     def ref(self) -> ServiceRef:
@@ -171,6 +173,8 @@ class UpdateService(_Typed):
 
     @property
     def note(self) -> str:
+        if self.force_new_deployment:
+            return "starts a new deployment (forceNewDeployment: AWS requires one for a capacity provider change)"
         return "starts a new deployment" if self.starts_deployment else "in place, no new deployment"
 
     def request(self, task_definition_arn: str | None) -> dict[str, Any]:
@@ -178,6 +182,8 @@ class UpdateService(_Typed):
         params: dict[str, Any] = thaw(self.fields)
         if task_definition_arn:
             params["taskDefinition"] = task_definition_arn
+        if self.force_new_deployment:
+            params["forceNewDeployment"] = True
         if not params:
             return {}
         return {"cluster": self.cluster, "service": self.service, **params}

@@ -35,6 +35,7 @@ from planner.normalize import (
     canonical_task_definition,
     comparable_services,
     comparable_task_definitions,
+    deployment_configuration_request,
 )
 from planner.plan import Plan, ServicePlan, live_view
 
@@ -156,6 +157,12 @@ def _generate_update_service(
     if not changes:
         return None
     fields = {f: copy.deepcopy(desired.service_definition[f]) for f in update_fields if f != "tags"}
+    if isinstance(fields.get("deploymentConfiguration"), dict):
+        daemon = (desired.service_definition.get("schedulingStrategy") or service.description.get("schedulingStrategy")) == "DAEMON"
+        fields["deploymentConfiguration"] = deployment_configuration_request(fields["deploymentConfiguration"], daemon=daemon, controller=controller)
+    # A capacity provider change must force a new deployment, or AWS refuses the update (the
+    # rolling controller's only: CODE_DEPLOY services change it through the AppSpec).
+    force = controller is Controller.ECS and "capacityProviderStrategy" in fields
     tags_add, tags_remove = _tag_delta(desired.service_definition.get("tags"), service.description.get("tags")) if "tags" in update_fields else ({}, [])
     return UpdateService(
         changes=changes,
@@ -166,7 +173,8 @@ def _generate_update_service(
         task_definition=TaskDefinitionRef.registered() if rolling_td else None,
         tags_add=tags_add,
         tags_remove=tags_remove,
-        starts_deployment=rolling_td or any(f in SERVICE_DEPLOYMENT_FIELDS for f in fields),
+        starts_deployment=rolling_td or force or any(f in SERVICE_DEPLOYMENT_FIELDS for f in fields),
+        force_new_deployment=force,
     )
 
 
@@ -207,6 +215,28 @@ def _with_autoscaling_suspended(desired: DesiredService, actions: list[Action]) 
     resource_id = f"service/{desired.ref.cluster}/{desired.ref.service}"
     first_touch = next(i for i, a in enumerate(actions) if not isinstance(a, RegisterTaskDefinition))
     return [*actions[:first_touch], SuspendAutoscaling(resource_id=resource_id), *actions[first_touch:], ResumeAutoscaling(resource_id=resource_id)]
+
+
+def _outside_scaling_range(desired: DesiredService, live: LiveState) -> list[Blocked]:
+    """Registering the scalable target again (suspend, resume) moves desiredCount into
+    [MinCapacity, MaxCapacity] (API_RegisterScalableTarget): a count outside the range would
+    not survive the apply."""
+    target = live.scalable_target
+    declared = desired.service_definition.get("desiredCount")
+    count = declared if declared is not None else (live.service.count("desiredCount") if live.service else None)
+    if target is None or not isinstance(count, int) or target.min_capacity <= count <= target.max_capacity:
+        return []
+    whose = "the service definition's" if declared is not None else "the service's current"
+    return [
+        Blocked(
+            path="desiredCount",
+            reason=f"{whose} desiredCount {count} is outside the auto scaling range [{target.min_capacity}, {target.max_capacity}] of "
+            f"service/{desired.ref.cluster}/{desired.ref.service}: suspending and resuming auto scaling re-registers the target, "
+            "which moves desiredCount into the range. Change desiredCount or the target's range, or drop --suspend-autoscaling",
+            before=live.service.count("desiredCount") if live.service else None,
+            after=count,
+        )
+    ]
 
 
 def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOptions = PlanOptions()) -> ServicePlan:
@@ -253,6 +283,8 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     # 5. suspend / resume around everything that starts a deployment, when asked for.
     if options.suspend_autoscaling:
         actions = _with_autoscaling_suspended(desired, actions)
+        if live.scalable_target is not None and any(isinstance(a, SuspendAutoscaling) for a in actions):
+            blocked += _outside_scaling_range(desired, live)
 
     return ServicePlan(
         ref=desired.ref,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from planner.normalize import TASK_READ_ONLY, primary_deployment, prune
+from planner.normalize import DEPLOYMENT_REPORTED_FIELDS, TASK_READ_ONLY, primary_deployment, prune
 from planner.schema import SCHEMA
 
 # Set from the config (cluster, service), planned (taskDefinition) or per request (clientToken).
@@ -21,7 +21,7 @@ _SERVICE_LINKED_ROLE = "/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS
 def service_document(description: dict[str, Any]) -> dict[str, Any]:
     desc = copy.deepcopy(description)
     primary = primary_deployment(desc)
-    for key in ("serviceConnectConfiguration", "volumeConfigurations"):  # reported on the deployment
+    for key in DEPLOYMENT_REPORTED_FIELDS:  # reported on the deployment
         if key not in desc and primary.get(key):
             desc[key] = primary[key]
     role = desc.get("roleArn")

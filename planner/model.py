@@ -234,6 +234,15 @@ class CodeDeployDeployment:
 
 
 @attrs.frozen(kw_only=True)
+class ScalableTarget:
+    """The service's Application Auto Scaling target (ecs:service:DesiredCount)."""
+
+    min_capacity: int
+    max_capacity: int
+    suspended: bool = False
+
+
+@attrs.frozen(kw_only=True)
 class PlanOptions:
     """Choices made on the command line that shape a plan (and travel in a saved plan)."""
 
@@ -247,7 +256,8 @@ class LiveState:
     needs: the service (None when missing); the task definition to compare with (the one the
     service runs; for a missing service, the family's latest ACTIVE); for CODE_DEPLOY services
     the deployment group (or why it could not be found) and the deployment in progress; and,
-    when asked for (rollback), the previous ACTIVE revision of the family."""
+    when asked for, the previous ACTIVE revision of the family (rollback) and the auto scaling
+    target (plans that suspend auto scaling)."""
 
     ref: ServiceRef
     service: LiveService | None
@@ -256,6 +266,7 @@ class LiveState:
     codedeploy_problem: str | None = None  # why the group could not be resolved (said when needed)
     active_deployment: CodeDeployDeployment | None = None
     previous_task_definition: str | None = None
+    scalable_target: ScalableTarget | None = None  # read when the plan suspends auto scaling
 
     @property
     def running_task_definition(self) -> str | None:

@@ -85,7 +85,7 @@ RULES: tuple[Rule, ...] = (
     Rule(name="placement-strategy-host", scope="service",
          reason="a spread placement strategy on host is reported as instanceId (the same thing)"),
     Rule(name="service-connect-from-deployment", scope="service",
-         reason="DescribeServices reports serviceConnectConfiguration and volumeConfigurations on the PRIMARY deployment, not the service"),
+         reason="DescribeServices reports serviceConnectConfiguration, volumeConfigurations and vpcLatticeConfigurations on the PRIMARY deployment, not the service"),
     Rule(name="assign-public-ip-default", scope="service",
          reason="awsvpcConfiguration.assignPublicIp defaults to DISABLED"),
     Rule(name="role-arn", scope="service",
@@ -148,6 +148,10 @@ SERVICE_DEPLOYMENT_FIELDS = (
     "volumeConfigurations",
     "vpcLatticeConfigurations",
 )
+
+# What DescribeServices reports on the deployments, not on the service (the Service shape has no
+# such member; the Deployment shape does: botocore's ecs model).
+DEPLOYMENT_REPORTED_FIELDS = ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations")
 
 SERVICE_IN_PLACE_FIELDS = (
     "desiredCount",
@@ -414,6 +418,21 @@ def _deployment_configuration(dc: dict[str, Any], daemon: bool, controller: Cont
     return dc
 
 
+def deployment_configuration_request(dc: dict[str, Any], *, daemon: bool, controller: Controller) -> dict[str, Any]:
+    """The deploymentConfiguration UpdateService is sent: the declared one whole, with AWS's
+    defaults for the members it leaves out. UpdateService merges a partial deploymentConfiguration
+    into the current one (aws/copilot-cli#4565: alarms are kept unless sent), so a member removed
+    from the file would stay in AWS and the plan would never go quiet."""
+    out = copy.deepcopy(dc)
+    for key, value in ({"maximumPercent": 100, "minimumHealthyPercent": 0} if daemon else _DEPLOYMENT_CONFIGURATION_DEFAULTS).items():
+        out.setdefault(key, value)
+    if controller is Controller.ECS:  # the circuit breaker and strategies are the rolling controller's
+        out.setdefault("deploymentCircuitBreaker", {"enable": False, "rollback": False})
+        out.setdefault("strategy", "ROLLING")
+    out.setdefault("alarms", {"alarmNames": [], "enable": False, "rollback": False})
+    return out
+
+
 def _network_configuration(nc: dict[str, Any]) -> dict[str, Any]:
     nc = copy.deepcopy(nc)
     vpc = nc.get("awsvpcConfiguration")
@@ -454,7 +473,7 @@ def canonical_service(sd: dict[str, Any] | None, controller: Controller = Contro
     sd = copy.deepcopy(sd)
     # service-connect-from-deployment: DescribeServices reports these on the PRIMARY deployment.
     primary = primary_deployment(sd)
-    for key in ("serviceConnectConfiguration", "volumeConfigurations"):
+    for key in DEPLOYMENT_REPORTED_FIELDS:
         if key not in sd and primary.get(key):
             sd[key] = primary[key]
     for key in SERVICE_READ_ONLY:  # service-read-only

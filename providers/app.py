@@ -73,14 +73,17 @@ class Context:
         return self._session
 
 
-def read(ctx: Context, desired: Sequence[DesiredService], *, history: bool = False, deployment_status: bool = False) -> dict[ServiceRef, LiveState]:
-    return AwsReader(ctx.session, history=history, deployment_status=deployment_status).read([ReadTarget.of(d) for d in desired])
+def read(
+    ctx: Context, desired: Sequence[DesiredService], *, history: bool = False, deployment_status: bool = False, autoscaling: bool = False
+) -> dict[ServiceRef, LiveState]:
+    reader = AwsReader(ctx.session, history=history, deployment_status=deployment_status, autoscaling=autoscaling)
+    return reader.read([ReadTarget.of(d) for d in desired])
 
 
 def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOptions = PlanOptions()) -> Plan:
     """Read the live state of every service (read-only), build the plan once, and check every
     payload against the API model before anything can be applied."""
-    live = read(ctx, desired)
+    live = read(ctx, desired, autoscaling=options.suspend_autoscaling)
     region, account = ctx.session.identity()
     plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options)
     validate_plan(plan, {d.ref: d for d in desired})

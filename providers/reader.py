@@ -7,6 +7,7 @@ from typing import Sequence
 
 from planner.errors import ConfigError
 from planner.model import Controller, DeploymentGroupInfo, LiveState, LiveTaskDefinition, ReadTarget, ServiceRef
+from providers import autoscaling as scaling
 from providers import codedeploy, ecs
 from providers.session import Session
 
@@ -15,12 +16,14 @@ class AwsReader:
     """`read` returns, per service: the service, the task definition to compare with, and for
     CODE_DEPLOY services the deployment group (resolved for all services in one discovery) and
     the deployment in progress. `history` adds the previous ACTIVE revision (rollback);
-    `deployment_status` the status of a CodeDeploy deployment in progress (status)."""
+    `deployment_status` the status of a CodeDeploy deployment in progress (status); `autoscaling`
+    the services' scalable targets (plans that suspend auto scaling), in batched calls."""
 
-    def __init__(self, session: Session, *, history: bool = False, deployment_status: bool = False) -> None:
+    def __init__(self, session: Session, *, history: bool = False, deployment_status: bool = False, autoscaling: bool = False) -> None:
         self.session = session
         self.history = history
         self.deployment_status = deployment_status
+        self.autoscaling = autoscaling
 
     def identity(self) -> tuple[str | None, str | None]:
         return self.session.identity()
@@ -49,6 +52,11 @@ class AwsReader:
         groups: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = (
             codedeploy.DeploymentGroups(self.session).resolve(code_deploy) if code_deploy else {}
         )
+        scalable = (
+            scaling.targets(self.session, [f"service/{r.cluster}/{r.service}" for r, svc in services.items() if svc is not None])
+            if self.autoscaling
+            else {}
+        )
         out = {}
         for t in targets:
             svc = services[t.ref]
@@ -64,5 +72,6 @@ class AwsReader:
                 codedeploy_problem=str(group) if isinstance(group, ConfigError) else None,
                 active_deployment=codedeploy.active_deployment(self.session, info, with_status=self.deployment_status) if info else None,
                 previous_task_definition=ecs.previous_revision(self.session, running) if self.history and running else None,
+                scalable_target=scalable.get(f"service/{t.ref.cluster}/{t.ref.service}"),
             )
         return out

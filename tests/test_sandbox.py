@@ -300,7 +300,6 @@ def test_fields_that_do_not_start_a_deployment_are_stored_without_one(aws: Aws) 
         propagateTags="TASK_DEFINITION",
         enableECSManagedTags=True,
         placementStrategy=[{"type": "random"}],
-        capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 1}],
     )
     assert [d["id"] for d in updated["deployments"]] == [d["id"] for d in before["deployments"]]
     described = aws.describe()
@@ -314,10 +313,18 @@ def test_fields_that_do_not_start_a_deployment_are_stored_without_one(aws: Aws) 
     assert described["propagateTags"] == "TASK_DEFINITION"
     assert described["enableECSManagedTags"] is True
     assert described["placementStrategy"] == [{"type": "random"}]
-    assert described["capacityProviderStrategy"] == [
-        {"capacityProvider": "FARGATE", "weight": 1, "base": 1}
-    ]
     assert len(described["deployments"]) == 1
+
+
+def test_a_capacity_provider_change_needs_force_new_deployment_and_then_starts_one(aws: Aws) -> None:
+    before = aws.stable()
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1, "base": 1}]
+    with pytest.raises(botocore.exceptions.ClientError, match="you must force a new deployment"):
+        aws.update(capacityProviderStrategy=strategy)
+    assert not aws.describe().get("capacityProviderStrategy")  # refused: nothing changed
+    updated = aws.update(capacityProviderStrategy=strategy, forceNewDeployment=True)
+    assert len(updated["deployments"]) == len(before["deployments"]) + 1
+    assert aws.describe()["capacityProviderStrategy"] == strategy
 
 
 @pytest.mark.parametrize(
@@ -408,16 +415,18 @@ def test_broken_image_with_circuit_breaker_rollback_fails_and_rolls_back(aws: Aw
     assert service["deployments"][0]["failedTasks"] > 0
     assert "failed container health checks." in messages(service)[0]
 
-    service = aws.poll(sandbox.ROLLOUT_STEPS - 1)
-    rollback, failed, previous = service["deployments"]
+    # The circuit breaker trips at max(3, ceil(2 / 2)) = 3 failed tasks, one task per poll.
+    service = aws.poll(3 // sandbox.FAILED_TASKS_PER_POLL - 1)
+    # AWS's shape (tests/test_sandbox_rollouts.py has the details): no new deployment; the last
+    # COMPLETED one is PRIMARY and IN_PROGRESS again, the failed one ACTIVE and FAILED.
+    rollback, failed = service["deployments"]
     assert (failed["id"], failed["status"]) == (broken_id, "ACTIVE")
     assert failed["rolloutState"] == "FAILED"
     assert failed["rolloutStateReason"] == "ECS deployment circuit breaker: tasks failed to start."
     assert (rollback["status"], rollback["rolloutState"], rollback["taskDefinition"]) == (
         "PRIMARY", "IN_PROGRESS", good_arn,
     )
-    assert rollback["id"] not in (good_id, broken_id)
-    assert previous["id"] == good_id
+    assert rollback["id"] == good_id
     assert service["taskDefinition"] == good_arn
     assert messages(service)[:2] == [
         f"(service web) rolling back to deployment {good_id}.",
@@ -426,7 +435,7 @@ def test_broken_image_with_circuit_breaker_rollback_fails_and_rolls_back(aws: Aw
 
     service = aws.poll(sandbox.ROLLOUT_STEPS)
     assert [(d["id"], d["rolloutState"]) for d in service["deployments"]] == [
-        (rollback["id"], "COMPLETED")
+        (good_id, "COMPLETED")
     ]
     assert service["runningCount"] == 2
 

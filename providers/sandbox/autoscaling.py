@@ -6,7 +6,8 @@ Patches:
   ApplicationAutoscalingBackend._ecs_service_exists_for_target``, replaced): RegisterScalableTarget
   checks the ECS service without calling describe_services, so it advances no rollout.
 - ``suspended_state_kept_per_flag`` (``...ApplicationAutoscalingBackend.register_scalable_target``):
-  SuspendedState shows all three flags (false until set); flags a request leaves out are kept.
+  SuspendedState shows all three flags (false until set); flags a request leaves out are kept;
+  and every registration moves the ECS service's desiredCount into [MinCapacity, MaxCapacity].
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from providers.sandbox.common import _STATE_LOCK
+from providers.sandbox.ecs_services import _change_desired_count
 
 #: SuspendedState members (API_SuspendedState.html); DescribeScalableTargets shows all three.
 SUSPENDED_STATE_FLAGS: tuple[str, ...] = (
@@ -57,6 +59,10 @@ def _patch_suspended_state_kept_per_flag(original: Callable[..., Any]) -> Callab
     DynamicScalingInSuspended, DynamicScalingOutSuspended, ScheduledScalingSuspended is false
     until set, and a request that gives some of them keeps the others (per-flag merging is the
     sandbox's reading of the "keeps the rest" rule).
+
+    The same page: registering "changes the resource's current capacity to a value that is inside
+    of this range" when the resource is active, also for an update that leaves MinCapacity and
+    MaxCapacity out: a suspend or resume moves a desiredCount outside the range back into it.
     """
 
     @functools.wraps(original)
@@ -81,6 +87,23 @@ def _patch_suspended_state_kept_per_flag(original: Callable[..., Any]) -> Callab
             merged.update({k: bool(v) for k, v in before.items() if k in merged})
             merged.update({k: bool(v) for k, v in (suspended_state or {}).items() if k in merged})
             target.suspended_state = merged
+            if namespace == "ecs":
+                _clamp_desired_count(self, r_id, target)
             return target
 
     return register_scalable_target
+
+
+def _clamp_desired_count(backend: Any, r_id: str, target: Any) -> None:
+    """The ECS service's desiredCount, moved into the target's [min, max] (API_RegisterScalableTarget)."""
+    _, cluster, name = r_id.split("/")
+    try:
+        service = backend.ecs_backend._get_service(cluster, name)
+    except Exception:  # noqa: BLE001 - no such service: nothing to move (moto checked it exists)
+        return
+    low, high = target.min_capacity, target.max_capacity
+    desired = service.desired_count
+    clamped = max(low, desired) if low is not None else desired
+    clamped = min(high, clamped) if high is not None else clamped
+    if clamped != desired:
+        _change_desired_count(backend.ecs_backend, service, clamped)

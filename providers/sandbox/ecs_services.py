@@ -101,6 +101,10 @@ def _merge_deployment_configuration(
 ) -> dict[str, Any]:
     """ECS keeps the members a request leaves out; a given structure member replaces the old one.
 
+    Evidence for the merge: aws/copilot-cli#4565 (alarms "won't pick up any changes if they are
+    not explicitly specified": an UpdateService whose deploymentConfiguration leaves `alarms` out
+    keeps the old alarms). ecsplan therefore sends a declared deploymentConfiguration whole.
+
     On create ``current`` is the defaults (a DAEMON service's own), and a partial circuit
     breaker is completed from them.
     """
@@ -394,6 +398,7 @@ def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bo
         )
     if "capacityProviderStrategy" in props:
         strategy = _strategy_with_defaults(props.pop("capacityProviderStrategy"))
+        _refuse_capacity_provider_change_without_force(service, strategy, force)
         _set_service_value(service, "capacityProviderStrategy", strategy)
         if strategy:
             service.launch_type = None
@@ -409,6 +414,30 @@ def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bo
         _start_deployment(service, service.task_definition)
     _recount(backend, service)
     return service
+
+
+#: InvalidParameterException's message, as AWS answers (reproio/ecs_deploy#74,
+#: pipe-cd/pipecd#6385, hashicorp/terraform-provider-aws#43533).
+CAPACITY_PROVIDER_NEEDS_FORCE = (
+    "When switching from launch type to capacity provider strategy on an existing service, or making a change "
+    "to a capacity provider strategy on a service that is already using one, you must force a new deployment."
+)
+
+
+def _refuse_capacity_provider_change_without_force(service: Any, strategy: list[dict[str, Any]] | None, force: bool) -> None:
+    """UpdateService refuses a capacity provider change without forceNewDeployment.
+
+    API_UpdateService.html (capacityProviderStrategy) and the threads above: switching from a
+    launch type to a capacity provider strategy, or changing the strategy of a service that has
+    one, must force a new deployment; AWS refuses the update otherwise, changing nothing. The
+    same strategy sent again is no change (the sandbox's reading: only a change needs the flag).
+    """
+    if force:
+        return
+    current = _service_value(service, "capacityProviderStrategy") or None
+    switching = bool(strategy) and service.launch_type is not None and current is None
+    if switching or (current is not None and not _same(current, strategy or None)):
+        raise _invalid_parameter(CAPACITY_PROVIDER_NEEDS_FORCE)
 
 
 def _change_desired_count(backend: Any, service: Any, desired: int) -> None:
