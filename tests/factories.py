@@ -25,7 +25,7 @@ TASK: dict[str, Any] = {
          "environment": [{"name": "LOG_LEVEL", "value": "info"}]},
     ],
 }
-SERVICE = {
+SERVICE: dict[str, Any] = {
     "launchType": "FARGATE",
     "desiredCount": 2,
     "networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-b", "subnet-a"], "securityGroups": ["sg-1"]}},

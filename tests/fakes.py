@@ -23,7 +23,7 @@ NEW_TD = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:4"
 
 
 class FakeReader:
-    def __init__(self, states: dict[ServiceRef, LiveState], region: str = "us-east-1", account: str = "123456789012") -> None:
+    def __init__(self, states: dict[ServiceRef, LiveState], region: str | None = "us-east-1", account: str | None = "123456789012") -> None:
         self.states, self.region, self.account = states, region, account
         self.reads: list[list[ReadTarget]] = []
 
@@ -78,15 +78,17 @@ class FakeApplier:
 class FakeWaiter:
     def __init__(self, error: BaseException | None = None) -> None:
         self.waits: list[tuple[ServiceRef, RolloutExpectation | CodeDeployExpectation]] = []
+        self.timeouts: list[float | None] = []
         self.error = error
 
-    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation) -> None:
+    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation, timeout: float | None) -> None:
         self.waits.append((ref, expect))
+        self.timeouts.append(timeout)
         if self.error:
             raise self.error
 
     def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None:
-        self._wait(ref, expect)
+        self._wait(ref, expect, timeout)
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
-        self._wait(ref, expect)
+        self._wait(ref, expect, timeout)

@@ -10,7 +10,7 @@ from planner.actions import KNOWN_AFTER_APPLY, ActionType, TaskDefinitionRef
 from planner.build import build_plan, build_service_plan
 from planner.diff import Change
 from planner.errors import ConfigError
-from planner.model import DesiredService, LiveState, ServiceRef
+from planner.model import DesiredService, LiveState, PlanOptions, ScalableTarget, ServiceRef
 from planner.plan import summary_line
 from tests.factories import CD_SERVICE, SERVICE, TD_ARN, cd_live, desired, live, types, with_image
 
@@ -184,3 +184,113 @@ def test_actions_are_deeply_immutable():
         reg.definition["containerDefinitions"][0].append({})  # a tuple of frozen mappings
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         reg.first_revision = True
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules pinned one by one (each was a surviving mutant of planner/build.py).
+
+def test_an_undeclared_launch_type_is_not_compared_but_the_controller_always_is():
+    lv = live()
+    lv.service.description["launchType"] = "EC2"
+    sd = {k: v for k, v in SERVICE.items() if k != "launchType"}
+    assert build_service_plan(desired(service=sd), lv).blocked == ()
+    cd = live(controller="CODE_DEPLOY")  # the file declares no controller: ECS is the default
+    assert [b.path for b in build_service_plan(desired(), cd).blocked] == ["deploymentController"]
+
+
+def test_moving_from_a_launch_type_to_capacity_providers_is_not_blocked():
+    sd = {k: v for k, v in SERVICE.items() if k != "launchType"}
+    sd["capacityProviderStrategy"] = [{"capacityProvider": "FARGATE_SPOT", "weight": 1}]
+    sp = build_service_plan(desired(service=sd), live())
+    assert sp.blocked == ()
+    (update,) = sp.actions
+    assert update.force_new_deployment and update.starts_deployment
+    assert update.request(None)["forceNewDeployment"] is True
+    # declaring both the launch type and a strategy is still compared (and blocked when it moves)
+    both = dict(sd, launchType="EC2")
+    assert [b.path for b in build_service_plan(desired(service=both), live()).blocked] == ["launchType"]
+
+
+@pytest.mark.parametrize("have, want, blocked", [
+    ("arn:aws:iam::123456789012:role/ecsServiceRole", "ecsServiceRole", []),
+    ("arn:aws:iam::123456789012:role/ecsServiceRole", "arn:aws:iam::123456789012:role/ecsServiceRole", []),
+    ("arn:aws:iam::123456789012:role/ecsServiceRole", "otherRole", ["role"]),
+])
+def test_a_role_named_by_name_or_arn_is_the_same_role(have, want, blocked):
+    lv = live()
+    lv.service.description["roleArn"] = have
+    assert [b.path for b in build_service_plan(desired(service=dict(SERVICE, role=want)), lv).blocked] == blocked
+
+
+def test_a_new_service_gets_desired_count_zero_unless_declared_and_none_for_daemons():
+    undeclared = {k: v for k, v in SERVICE.items() if k != "desiredCount"}
+    create = build_service_plan(desired(service=undeclared), live(exists=False)).actions[-1]
+    assert create.definition["desiredCount"] == 0
+    daemon = dict(undeclared, schedulingStrategy="DAEMON", launchType="EC2")
+    create = build_service_plan(desired(service=daemon), live(exists=False)).actions[-1]
+    assert "desiredCount" not in create.definition
+
+
+def test_tags_are_added_to_a_service_that_has_none():
+    lv = live()
+    del lv.service.description["tags"]
+    (update,) = build_service_plan(desired(), lv).actions
+    assert update.tags_add == {"team": "web"} and update.tags_remove == ()
+
+
+def test_new_things_are_shown_as_written_without_aws_defaults():
+    register, create = build_service_plan(desired(service=dict(SERVICE, serviceName="web")), live(task=None, exists=False)).actions
+    container = {c.path: c.after for c in register.changes}["containerDefinitions[app]"]
+    assert container["image"] == "nginx:1.25"
+    assert "essential" not in container and "cpu" not in container  # AWS's defaults, not written
+    create_paths = [c.path for c in create.changes]
+    assert "desiredCount" in create_paths and "serviceName" not in create_paths
+    assert not any(p.startswith(("schedulingStrategy", "propagateTags", "enableExecuteCommand")) for p in create_paths)
+
+
+def test_a_missing_service_whose_family_differs_uses_the_revision_the_plan_registers():
+    register, create = build_service_plan(desired(task=with_image("nginx:1.27")), live(exists=False)).actions
+    assert register.type is ActionType.REGISTER_TASK_DEFINITION and not register.first_revision
+    assert create.task_definition.is_registered
+
+
+def test_the_task_definition_change_comes_first_in_update_and_deployment():
+    sp = build_service_plan(desired(task=with_image("nginx:1.27"), service=dict(SERVICE, desiredCount=5, platformVersion="1.4.0")), live())
+    assert [c.path for c in sp.actions[1].changes][:2] == ["taskDefinition", "desiredCount"]
+    cd = build_service_plan(desired(task=with_image("nginx:1.27"), service=dict(CD_SERVICE, platformVersion="1.4.0")), cd_live())
+    deploy = cd.action(ActionType.CREATE_DEPLOYMENT)
+    assert [c.path for c in deploy.changes] == ["taskDefinition", "platformVersion"]
+
+
+def test_a_declared_deployment_configuration_is_sent_whole_with_the_defaults_it_leaves_out():
+    sd = dict(SERVICE, deploymentConfiguration={"minimumHealthyPercent": 50})
+    (update,) = build_service_plan(desired(service=sd), live()).actions
+    assert update.fields["deploymentConfiguration"] == {
+        "minimumHealthyPercent": 50, "maximumPercent": 200, "strategy": "ROLLING",
+        "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+        "alarms": {"alarmNames": (), "enable": False, "rollback": False},
+    }
+    cd = dict(CD_SERVICE, deploymentConfiguration={"minimumHealthyPercent": 50})
+    update = build_service_plan(desired(service=cd), cd_live()).action(ActionType.UPDATE_SERVICE)
+    assert "deploymentCircuitBreaker" not in update.fields["deploymentConfiguration"]  # the rolling controller's only
+    assert "strategy" not in update.fields["deploymentConfiguration"]
+    daemon = dict(SERVICE, schedulingStrategy="DAEMON", deploymentConfiguration={})
+    lv = live()
+    lv.service.description["schedulingStrategy"] = "DAEMON"
+    lv.service.description["deploymentConfiguration"] = {"maximumPercent": 100, "minimumHealthyPercent": 50}
+    (update,) = build_service_plan(desired(service=daemon), lv).actions
+    assert (update.fields["deploymentConfiguration"]["maximumPercent"], update.fields["deploymentConfiguration"]["minimumHealthyPercent"]) == (100, 0)
+
+
+@pytest.mark.parametrize("declared, live_count, blocked", [(6, 2, ["desiredCount"]), (3, 2, []), (None, 7, ["desiredCount"]), (None, 2, [])])
+def test_a_desired_count_outside_the_scaling_range_blocks_a_plan_that_suspends_auto_scaling(declared, live_count, blocked):
+    sd = dict(CD_SERVICE, desiredCount=declared) if declared is not None else {k: v for k, v in CD_SERVICE.items() if k != "desiredCount"}
+    lv = attrs.evolve(cd_live(), scalable_target=ScalableTarget(min_capacity=1, max_capacity=4))
+    lv.service.description["desiredCount"] = live_count
+    opts = PlanOptions(suspend_autoscaling=True)
+    sp = build_service_plan(desired(task=with_image("nginx:1.27"), service=sd), lv, opts)
+    assert [b.path for b in sp.blocked] == blocked
+    if blocked:
+        assert "outside the auto scaling range [1, 4]" in sp.blocked[0].reason
+    # without --suspend-autoscaling nothing registers the target: no block
+    assert build_service_plan(desired(task=with_image("nginx:1.27"), service=sd), lv).blocked == ()

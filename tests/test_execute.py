@@ -3,13 +3,15 @@ first failure, refuse blocked and stale plans before any change, report what was
 
 import copy
 
+import attrs
 import pytest
 
 from planner.actions import ActionType
 from planner.build import build_plan
 from planner.errors import BlockedPlanError, DeploymentFailed, Interrupted, StalePlanError
 from planner.execute import Applier, AutoscalingState, LiveStateReader, Waiter, apply_plan
-from planner.model import LiveState, PlanOptions
+from planner.model import CodeDeployDeployment, LiveState, PlanOptions
+from planner.rollback import build_rollback_plan
 from providers.errors import AwsError
 from tests.factories import CD_SERVICE, REF, SERVICE, cd_live, desired, live, with_image
 from tests.fakes import FakeApplier, FakeReader, FakeWaiter
@@ -74,7 +76,7 @@ def test_stale_plan_changes_nothing_and_says_what_moved():
     moved = LiveState(ref=REF, service=moved.service, task_definition=copy.deepcopy(moved.task_definition))
     report, applier, _ = run(plan, {REF: moved})
     assert isinstance(report.error, StalePlanError) and applier.calls == []
-    assert "stale" in str(report.error) and "web" in str(report.error)
+    assert "stale" in str(report.error) and "prod/web: taskDefinition changed" in str(report.error)
 
 
 @pytest.mark.parametrize("region, account, words", [("eu-west-1", "123456789012", "region us-east-1"),
@@ -107,3 +109,74 @@ def test_resume_comes_after_the_wait_and_is_skipped_when_it_was_suspended_before
     assert report.ok and [c[0] for c in applier.calls] == ["register", "suspend", "deploy"]
     assert waiter.waits[0][1].deployment_id == "d-1"
     assert "did not suspend" in report.done[-1][2]
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Behaviours pinned one by one (each was a surviving mutant of planner/execute.py).
+
+def test_a_new_code_deploy_service_is_not_waited_for_as_a_rolling_deployment():
+    plan = build_plan([(desired(service=CD_SERVICE), live(exists=False))])
+    report, applier, waiter = run(plan, {REF: live(exists=False)})
+    assert report.ok and [c[0] for c in applier.calls] == ["create"] and waiter.waits == []
+
+
+def test_an_update_without_a_new_revision_waits_for_the_revision_the_deployment_runs():
+    sd = copy.deepcopy(SERVICE)
+    sd["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"] = ["sg-2"]
+    plan = build_plan([(desired(service=sd), live())])
+    report, applier, waiter = run(plan, {REF: live()})
+    assert report.ok and "taskDefinition" not in applier.calls[0][1]
+    ((_, expect),) = waiter.waits
+    assert expect.deployment_id == "d2" and expect.task_definition_arn is None  # what the fake's deployment runs
+
+
+def test_an_in_place_update_waits_for_a_steady_service():
+    plan = build_plan([(desired(service=dict(SERVICE, desiredCount=3)), live())])
+    report, _, waiter = run(plan, {REF: live()})
+    ((_, expect),) = waiter.waits
+    assert report.ok and expect.deployment_id is None and report.done[0][2] == "updated desiredCount"
+
+
+@pytest.mark.parametrize("found, words", [
+    (AutoscalingState.SUSPENDED, "suspended auto scaling of service/prod/web"),
+    (AutoscalingState.ALREADY_SUSPENDED, "auto scaling was already suspended; it will be left suspended"),
+    (AutoscalingState.NO_TARGET, "nothing to suspend (no scalable target)"),
+])
+def test_suspend_says_what_it_found(found, words):
+    plan, states = code_deploy_plan()
+    report, _, _ = run(plan, states, applier=FakeApplier(found=found))
+    assert [d for _, t, d in report.done if t is ActionType.SUSPEND_AUTOSCALING] == [words]
+
+
+def test_a_failure_after_an_earlier_suspension_leaves_auto_scaling_alone():
+    plan, states = code_deploy_plan()
+    report, applier, _ = run(plan, states, applier=FakeApplier(found=AutoscalingState.ALREADY_SUSPENDED), waiter=FakeWaiter(DeploymentFailed("x")))
+    assert [c[0] for c in applier.calls] == ["register", "suspend", "deploy"] and isinstance(report.error, DeploymentFailed)
+
+
+def test_the_console_url_uses_the_readers_region_when_the_plan_has_none():
+    lv = cd_live()
+    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)])  # no region recorded
+    report, _, _ = run(plan, {REF: lv}, reader=FakeReader({REF: lv}, region="eu-west-1", account=None))
+    deploy = [d for _, t, d in report.done if t is ActionType.CREATE_DEPLOYMENT][0]
+    assert "https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-1?region=eu-west-1" in deploy
+
+
+def test_the_wait_limit_is_the_commands_timeout_else_the_configs():
+    plan = build_plan([(attrs.evolve(desired(task=with_image("nginx:1.27")), timeout_seconds=300.0), live())])
+    for given, used in ((None, 300.0), (60.0, 60.0)):
+        waiter = FakeWaiter()
+        apply_plan(plan, reader=FakeReader({REF: live()}), applier=FakeApplier(), waiter=waiter, emit=lambda _: None, timeout=given)
+        assert waiter.timeouts == [used]
+
+
+def test_a_stop_deployment_follows_the_rollback_deployment_codedeploy_started():
+    lv = attrs.evolve(cd_live(), active_deployment=CodeDeployDeployment(id="d-9", status="InProgress"))
+    plan = build_rollback_plan([(desired(service=CD_SERVICE), lv)])
+    report, applier, waiter = run(plan, {REF: lv}, applier=FakeApplier(rollback_id="d-10"))
+    assert applier.calls == [("stop", "d-9")]
+    assert report.done[0][2] == "stopped CodeDeploy deployment d-9; rollback deployment d-10"
+    assert waiter.waits[0][1].deployment_id == "d-10"
+    report, _, waiter = run(plan, {REF: lv}, applier=FakeApplier(rollback_id=None))
+    assert report.done[0][2] == "stopped CodeDeploy deployment d-9" and waiter.waits == []

@@ -125,3 +125,12 @@ def test_a_damaged_plan_file_is_refused(tmp_path, edit, words):
     path.write_text(json.dumps(doc))
     with pytest.raises(PlanError, match=words.replace("(", r"\(")):
         planfile.load(str(path))
+
+
+def test_the_live_view_of_a_missing_service_says_so_and_fingerprints_ignore_key_order():
+    from planner.model import LiveState
+    from planner.plan import fingerprint, live_view
+
+    assert live_view(LiveState(ref=REF, service=None, task_definition=None), ()) == {"exists": False, "taskDefinition": None}
+    assert fingerprint({"a": 1, "b": [1, 2]}) == fingerprint({"b": (1, 2), "a": 1})
+    assert fingerprint({"a": 1}) != fingerprint({"a": 2})
