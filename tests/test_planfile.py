@@ -7,6 +7,7 @@ import json
 import os
 import stat
 
+import attrs
 import pytest
 
 from planner import planfile
@@ -21,6 +22,7 @@ from planner.actions import (
     SuspendAutoscaling,
     TaskDefinitionRef,
     UpdateService,
+    details,
 )
 from planner.diff import Change
 from planner.errors import PlanError
@@ -134,3 +136,42 @@ def test_the_live_view_of_a_missing_service_says_so_and_fingerprints_ignore_key_
     assert live_view(LiveState(ref=REF, service=None, task_definition=None), ()) == {"exists": False, "taskDefinition": None}
     assert fingerprint({"a": 1, "b": [1, 2]}) == fingerprint({"b": (1, 2), "a": 1})
     assert fingerprint({"a": 1}) != fingerprint({"a": 2})
+
+
+def test_a_field_added_later_within_format_2_takes_its_default_when_a_file_lacks_it(tmp_path):
+    doc = planfile.to_document(plan_of(EVERY_ACTION[3]), include_payloads=True)
+    del doc["services"][0]["actions"][0]["payload"]["force_new_deployment"]
+    path = tmp_path / "older.plan"
+    path.write_text(json.dumps(doc))
+    (action,) = planfile.load(str(path)).services[0].actions
+    assert action.force_new_deployment is False and action.fields == {"desiredCount": 3}
+
+
+def test_the_document_counts_changed_services_and_is_indented_for_review(tmp_path):
+    doc = planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=False)
+    assert doc["summary"]["changed_services"] == 1
+    path = tmp_path / "p.plan"
+    planfile.save(plan_of(EVERY_ACTION[0]), str(path))
+    assert path.read_text().startswith('{\n  "format_version": 2,\n  "tool_version": "0.1.0",')
+
+
+def test_the_old_format_message_names_the_version_that_made_it(tmp_path):
+    doc = planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=True)
+    doc.update(format_version=1, tool_version="0.0.9")
+    path = tmp_path / "old.plan"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(PlanError, match=r"made by ecsplan 0\.0\.9"):
+        planfile.load(str(path))
+
+
+def test_action_defaults_and_derived_text():
+    update = UpdateService(cluster="c", service="s", service_arn="arn", fields={"desiredCount": 1}, task_definition=TaskDefinitionRef.known(ARN),
+                           tags_remove=("old",))
+    assert update.starts_deployment is False and update.force_new_deployment is False
+    assert update.changed_fields() == ["taskDefinition", "desiredCount", "tags"]
+    deploy = attrs.evolve(EVERY_ACTION[4], deployment_config=None)
+    assert details(deploy)["deployment_config"] == "(the deployment group's)"
+    assert details(EVERY_ACTION[4])["deployment_config"] == "CodeDeployDefault.ECSAllAtOnce"
+    assert str(TaskDefinitionRef.registered()) == "(known after apply)" and str(TaskDefinitionRef.known(ARN)) == ARN
+    with pytest.raises(PlanError, match="none was registered"):
+        TaskDefinitionRef.registered().resolve(None)
