@@ -252,6 +252,10 @@ def _patch_create_service_keeps_fields(original: Callable[..., Any]) -> Callable
     The first deployment starts IN_PROGRESS with no task running, like any rollout.
     A CODE_DEPLOY service has no deployments but one PRIMARY task set (API_TaskSet.html) running
     its task definition at desiredCount, behind its load balancers.
+    serviceConnectConfiguration.namespace is reported as it was given, a name or an ARN:
+    kayac/ecspresso#745 found DescribeServices returning the name of a namespace registered by
+    name (ecspresso stopped resolving ARNs to names for it; #759, open, keeps the question of
+    a namespace given one way and reported the other). ecsplan compares it as given.
     """
 
     @functools.wraps(original)
@@ -349,6 +353,10 @@ def _patch_update_service_like_ecs(original: Callable[..., Any]) -> Callable[...
       DISABLED by default, a placement spread on "host" stored as "instanceId");
     - a new deployment (PRIMARY, IN_PROGRESS, nothing running; the old PRIMARY becomes ACTIVE)
       starts only when a deployment-starting field changes or forceNewDeployment is true;
+    - unsettled, and imitated as "no": whether repeating an unchanged deployment-starting field
+      starts a deployment. The API reference says a change of these fields starts one and is
+      silent on an unchanged value; ecsplan sends only the fields whose value changes, so the
+      engine does not depend on the answer;
     - desiredCount alone starts no deployment: the PRIMARY converges to it over later polls;
       a CODE_DEPLOY service's task sets follow it at once ("updated computedDesiredCount for
       taskSet ... to N.").
