@@ -175,3 +175,13 @@ def test_action_defaults_and_derived_text():
     assert str(TaskDefinitionRef.registered()) == "(known after apply)" and str(TaskDefinitionRef.known(ARN)) == ARN
     with pytest.raises(PlanError, match="none was registered"):
         TaskDefinitionRef.registered().resolve(None)
+
+
+def test_frozen_values_hash_by_content_and_refuse_changes():
+    from planner.frozen import FrozenDict, freeze, thaw
+
+    a, b = freeze({"x": [1, {"y": 2}]}), freeze({"x": [1, {"y": 2}]})
+    assert hash(a) == hash(b) == hash(a) and a == b and {a: 1}[b] == 1
+    assert thaw(a) == {"x": [1, {"y": 2}]} and isinstance(a["x"], tuple) and isinstance(a["x"][1], FrozenDict)
+    with pytest.raises(TypeError):
+        a["x"] = 3  # type: ignore[index]

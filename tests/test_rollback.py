@@ -63,3 +63,10 @@ def test_codedeploy_without_a_group_says_why():
     lv = attrs.evolve(cd_live(group=None), previous_task_definition=PREVIOUS)
     with pytest.raises(Exception, match="no CodeDeploy deployment group deploys service web"):
         rollback(desired(service=CD_SERVICE), lv)
+
+
+def test_a_service_that_runs_no_task_definition_has_nothing_to_roll_back():
+    lv = live()
+    del lv.service.description["taskDefinition"]
+    with pytest.raises(PlanError, match="nothing to roll back"):
+        rollback(desired(), attrs.evolve(lv, previous_task_definition=PREVIOUS))
