@@ -18,8 +18,9 @@ Modules (each documents the patches and rules it holds):
 - ``task_definitions``: RegisterTaskDefinition / DescribeTaskDefinition; the ``broken`` image
   rule (``image_is_broken``).
 - ``ecs_services``: CreateService / UpdateService.
-- ``ecs_rollouts``: rolling deployments: progress, failure, circuit-breaker rollback, scaling
-  (the rollout rules).
+- ``ecs_rollouts``: rolling deployments: progress, slow failure (``FAILED_TASKS_PER_POLL``,
+  ``circuit_breaker_threshold``), the circuit-breaker rollback to the last COMPLETED
+  deployment, no rolloutState behind a Classic Load Balancer, scaling (the rollout rules).
 - ``task_sets``: the task sets of CODE_DEPLOY services.
 - ``codedeploy``: the CodeDeploy patches and the blue/green rules; ``codedeploy_plan``:
   CreateDeployment's validation and the deployment's plan; ``codedeploy_progress``: how a
@@ -107,7 +108,14 @@ from providers.sandbox.codedeploy_plan import (
 )
 from providers.sandbox.codedeploy_progress import CODEDEPLOY_STEPS
 from providers.sandbox.common import _SERVICE_ATTRIBUTES, EVENTS_KEPT
-from providers.sandbox.ecs_rollouts import ROLLOUT_STEPS, _patch_rollouts_progress_on_describe
+from providers.sandbox.ecs_rollouts import (
+    CIRCUIT_BREAKER_FAILED_REASON,
+    CIRCUIT_BREAKER_ROLLBACK_REASON,
+    FAILED_TASKS_PER_POLL,
+    ROLLOUT_STEPS,
+    _patch_rollouts_progress_on_describe,
+    circuit_breaker_threshold,
+)
 from providers.sandbox.ecs_services import (
     DAEMON_DEPLOYMENT_CONFIGURATION,
     DEFAULT_DEPLOYMENT_CONFIGURATION,
@@ -147,6 +155,8 @@ __all__ = [
     "AUTO_ROLLBACK_EVENTS",
     "BATCH_GET_DEPLOYMENTS_LIMIT",
     "BROKEN_TAG_PREFIX",
+    "CIRCUIT_BREAKER_FAILED_REASON",
+    "CIRCUIT_BREAKER_ROLLBACK_REASON",
     "CODEDEPLOY_BATCH_LIMIT",
     "CODEDEPLOY_STEPS",
     "DAEMON_DEPLOYMENT_CONFIGURATION",
@@ -155,6 +165,7 @@ __all__ = [
     "ECS_LIFECYCLE_EVENTS",
     "ECS_UPDATE_ERROR",
     "EVENTS_KEPT",
+    "FAILED_TASKS_PER_POLL",
     "FAILING_HOOK_MARKER",
     "HEALTH_CHECK_DEFAULTS",
     "HOOKABLE_EVENTS",
@@ -164,6 +175,7 @@ __all__ = [
     "RecordedRequest",
     "Recorder",
     "SandboxServer",
+    "circuit_breaker_threshold",
     "image_is_broken",
     "in_process",
     "install",
