@@ -32,3 +32,13 @@ def test_removals_are_called_out_at_the_top():
     text = markdown.render(build_plan([(desired(task=td), live())]))
     assert text.index("> This plan removes:") < text.index("<details>")
     assert "`prod/web` `containerDefinitions[app].environment[LOG_LEVEL]`" in text
+
+
+def test_a_rollback_plan_is_headed_as_a_rollback():
+    import attrs
+
+    from planner.plan import Purpose
+
+    plan = build_plan([(desired(task=dict(TASK, cpu="512")), live())])
+    assert markdown.render(attrs.evolve(plan, purpose=Purpose.ROLLBACK)).startswith("## ecsplan rollback: 1 of 1 service will change")
+    assert markdown.render(plan).startswith("## ecsplan plan: 1 of 1 service will change")

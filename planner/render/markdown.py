@@ -11,7 +11,7 @@ from __future__ import annotations
 from planner.actions import Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import ChangeKind
-from planner.plan import Plan, ServicePlan, summary_line
+from planner.plan import Plan, Purpose, ServicePlan, summary_line
 from planner.render.mask import mask_change, patterns_for
 from planner.render.text import format_value
 
@@ -83,12 +83,13 @@ def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
 
 def _header(plan: Plan) -> list[str]:
     changed = [s for s in plan.services if s.has_changes]
+    command = "ecsplan rollback" if plan.purpose is Purpose.ROLLBACK else "ecsplan plan"
     if plan.blocked:
-        title = "## ecsplan plan: blocked changes, apply will refuse this plan"
+        title = f"## {command}: blocked changes, apply will refuse this plan"
     elif changed:
-        title = f"## ecsplan plan: {len(changed)} of {len(plan.services)} service{'s' if len(plan.services) != 1 else ''} will change"
+        title = f"## {command}: {len(changed)} of {len(plan.services)} service{'s' if len(plan.services) != 1 else ''} will change"
     else:
-        title = "## ecsplan plan: no changes"
+        title = f"## {command}: no changes"
     lines = [title, "", f"**{summary_line(plan)}**", ""]
     if plan.blocked:
         lines.append("> [!CAUTION]")
