@@ -18,7 +18,11 @@ from planner.rollout import (
     describe_deployments,
     judge,
     judge_codedeploy,
+    rollback_in_progress,
+    rollout_state_note,
     short_td,
+    timeout_report,
+    what_is_awaited,
 )
 from providers import codedeploy
 from providers.session import Session, aws_errors, poll_interval
@@ -61,19 +65,24 @@ class AwsWaiter:
         timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
         interval = poll_interval()
         started = self.clock()
-        since: dt.datetime | None = None
+        wait_started = dt.datetime.now(dt.timezone.utc)
+        history: set[str] | None = None
         seen_events: set[str] = set()
         new_events: list[ServiceEvent] = []
         last_state = ""
-        what = f"deployment {expect.deployment_id}" if expect.deployment_id else "the service to be steady"
+        noted = False
+        what = what_is_awaited(expect)
         emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
         while True:
             service = self._describe(ref)
-            if since is None:
-                since = _events_since(service, expect)
+            if history is None:
+                # What the first poll lists from before `since` is history; any event that shows
+                # up later is new, whatever its timestamp (clocks differ).
+                since = _events_since(service, expect, wait_started)
+                history = {e.id for e in service.events if e.created_at is not None and e.created_at < since}
             # ECS lists events newest first; print them oldest first.
             for event in reversed(service.events):
-                if event.id in seen_events or (event.created_at is not None and event.created_at < since):
+                if event.id in seen_events or event.id in history:
                     continue
                 seen_events.add(event.id)
                 new_events.append(event)
@@ -82,21 +91,31 @@ class AwsWaiter:
             if state != last_state:
                 emit(f"{ref}: {state}")
                 last_state = state
+            note = None if noted else rollout_state_note(service, expect)
+            if note:
+                emit(f"{ref}: {note}")
+                noted = True
             verdict = judge(service, expect)
             if verdict.state is RolloutState.SUCCEEDED:
                 emit(f"{ref}: {verdict.message}")
                 return
             if verdict.state is RolloutState.FAILED:
+                message = verdict.message
+                rollback = None if expect.rollback else rollback_in_progress(service)
+                if rollback is not None:
+                    message += f"; the rollback is in progress: follow it with `{self.resume_hint}`"
                 events = "\n".join(f"  {e.message}" for e in new_events[-8:])
-                tail = f"\nService events since the deployment started:\n{events}" if events else ""
-                raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
+                since_what = "the wait started" if expect.from_wait_start else "the deployment started"
+                tail = f"\nService events since {since_what}:\n{events}" if events else ""
+                raise DeploymentFailed(f"{ref}: {message}{tail}")
             if self.clock() - started >= timeout:
+                report = timeout_report(service, expect, [e.message for e in new_events])
                 raise WaitTimeout(
                     f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; it may still be running "
-                    f"(now: {state}). Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
+                    f"(now: {state})." + (f"\n{report}\n" if report else " ")
+                    + f"Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
                 )
             self.sleep(interval)
-
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
         """Poll the deployment; print its status and each lifecycle event as it moves; at
@@ -137,10 +156,12 @@ class AwsWaiter:
             self.sleep(interval)
 
 
-def _events_since(service: LiveService, expect: RolloutExpectation) -> dt.datetime:
-    """Events that belong to this wait: those since our deployment was created (earlier ones are
-    history), or since now when no deployment was started."""
+def _events_since(service: LiveService, expect: RolloutExpectation, wait_started: dt.datetime) -> dt.datetime:
+    """Events that belong to this wait: for apply, those since its deployment was created (earlier
+    ones are history); for `ecsplan wait` (a deployment long under way, or the old one a rollback
+    returns to), or when no deployment was started, those since the wait started. ECS's
+    timestamps have milliseconds: so has the wait's start."""
     ours = service.deployment(expect.deployment_id)
-    if ours is not None and ours.created_at is not None:
+    if not expect.from_wait_start and ours is not None and ours.created_at is not None:
         return ours.created_at
-    return dt.datetime.now(dt.timezone.utc)
+    return wait_started.replace(microsecond=wait_started.microsecond // 1000 * 1000)

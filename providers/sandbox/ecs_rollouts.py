@@ -14,9 +14,10 @@ Rollout rules (see ``_advance_service``):
 - A task definition with a container image whose tag starts with ``broken`` (``nginx:broken``,
   ``app:broken-1``) never becomes healthy, and fails slowly, as on AWS: each poll launches
   ``FAILED_TASKS_PER_POLL`` task, which fails its health checks (an event each), and failedTasks
-  grows by as much. ECS launches a replacement only after a task failed and throttles launches
-  of a service whose tasks keep failing (developerguide/service-throttle-logic.html); public
-  logs show 11+ minutes for one failing task. With the circuit breaker on, the deployment
+  grows by as much. On AWS a task fails only after its health checks ran out (grace period,
+  interval x retries) or, one that never reaches RUNNING, with launches throttled "up to a
+  maximum of 27 minutes" apart (developerguide/service-throttle-logic.html); public logs show
+  11+ minutes for one failing task. With the circuit breaker on, the deployment
   becomes FAILED ("ECS deployment circuit breaker: tasks failed to start.") only when
   failedTasks reaches the threshold (``circuit_breaker_threshold``: by default
   max(3, min(200, ceil(desiredCount / 2))), API_DeploymentCircuitBreaker.html,
@@ -28,7 +29,9 @@ Rollout rules (see ``_advance_service``):
   rolloutStateReason "ECS deployment circuit breaker: rolling back to deploymentId
   ecs-svc/..."; the failed one stays, ACTIVE and FAILED, until the rollback completes
   (ROLLOUT_STEPS polls later), then it is gone (developerguide/deployment-circuit-breaker.html,
-  API_Deployment.html). No COMPLETED deployment left: no rollback ("The rollback method
+  API_Deployment.html). Not imitated: the DRAINING status a failed deployment may pass through
+  (the engine takes any status but PRIMARY alike), the tasks themselves (their stoppedReason:
+  failures show in service events only). No COMPLETED deployment left: no rollback ("The rollback method
   requires a previous deployment in COMPLETED state", developerguide/
   deployment-failure-detection.html).
 - A service behind a Classic Load Balancer (a ``loadBalancers`` entry names a
