@@ -57,6 +57,16 @@ def _rollback_events(text: str) -> list[str]:
     return events
 
 
+# --wait-until, on apply and wait (CodeDeploy deployments; rolling ones are followed to the end).
+WAIT_UNTIL_ARGS = ("--wait-until",)
+WAIT_UNTIL_OPTIONS: dict[str, Any] = {
+    "choices": ("succeeded", "traffic-shifted"),
+    "default": None,
+    "help": "CodeDeploy: wait until the deployment succeeded (default), or only until its traffic shifted to the replacement "
+    "task set (AfterAllowTraffic succeeded; the original task set goes after the group's termination wait)",
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     g = common.add_argument_group("AWS")
@@ -108,11 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("planfile", nargs="?", help="a plan saved with `ecsplan plan --out FILE`")
     a.add_argument("--auto-approve", action="store_true", help="do not ask before applying")
     a.add_argument("--no-wait", action="store_true", help="return once the changes are sent; follow later with `ecsplan wait`")
-    a.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m (default: the config's timeout, else 10m)")
+    a.add_argument("--timeout", type=_duration, metavar="DURATION",
+                   help="how long to wait, e.g. 10m (default: the config's timeout, else 10m for rolling deployments and, for "
+                   "CodeDeploy, the deployment group's ready wait + traffic shifting + termination wait + 10m, 30m-6h)")
+    a.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
     w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+    w.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
 
     st = sub.add_parser("status", parents=[common, configs], help="show the service, its deployments or task sets, and recent events",
                         description="Show each service: task definition and counts, its deployments (rolling) or task sets and "
@@ -215,10 +229,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _until(args: argparse.Namespace) -> Any:
+    """--wait-until as the app's WaitUntil (succeeded when not given)."""
+    return _app().WaitUntil(getattr(args, "wait_until", None) or "succeeded")
+
+
 def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int:
     """Hand the plan to the one executor; print what was done and not done when it stops early."""
     app = _app()
-    report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args))
+    until = _until(args)
+    app.check_wait_until(plan, until)
+    report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args), until=until)
     if report.error is not None:
         print(f"ecsplan: error: {report.error}", file=sys.stderr)
         for line in app.report_lines(report):
@@ -228,6 +249,9 @@ def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int
         return _exit_code(report.error)
     if args.no_wait:
         print(f"{done} (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
+    elif until is app.WaitUntil.TRAFFIC_SHIFTED:
+        print(f"{done}: traffic shifted in every CodeDeploy deployment (CodeDeploy removes the original task sets after "
+              f"their termination wait; follow them with `{_resume_hint(args)}`); every other deployment succeeded.")
     else:
         print(f"{done}: every deployment succeeded.")
     return EXIT_OK
@@ -241,6 +265,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
         raise UsageError("--suspend-autoscaling and --rollback-events shape the plan: pass them to `ecsplan plan --out`")
     if args.no_wait and args.suspend_autoscaling:
         raise UsageError("--suspend-autoscaling resumes auto scaling when the deployment ends, so it needs the wait: drop --no-wait")
+    if args.no_wait and args.wait_until:
+        raise UsageError("--wait-until says how far to wait, so it needs the wait: drop --no-wait")
     if args.planfile:
         plan = app.planfile.load(args.planfile)
         ctx = _context(args, region=args.region or plan.region)
@@ -266,8 +292,12 @@ def cmd_apply(args: argparse.Namespace) -> int:
 def cmd_wait(args: argparse.Namespace) -> int:
     desired = _desired(args)
     ctx = _context(args, desired)
-    _app().run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args))
-    print("Every deployment succeeded.")
+    until = _until(args)
+    _app().run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args), until=until)
+    if until is _app().WaitUntil.TRAFFIC_SHIFTED:
+        print("Traffic shifted in every CodeDeploy deployment; every other deployment succeeded.")
+    else:
+        print("Every deployment succeeded.")
     return EXIT_OK
 
 

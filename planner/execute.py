@@ -25,7 +25,7 @@ from planner.actions import (
 )
 from planner.appspec import console_url
 from planner.diff import diff, plain
-from planner.errors import BlockedPlanError, Interrupted, PlannerError, StalePlanError
+from planner.errors import BlockedPlanError, Interrupted, PlanError, PlannerError, StalePlanError
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
 from planner.plan import Plan, ServicePlan, live_view
 from planner.rollout import CodeDeployExpectation, RolloutExpectation
@@ -61,8 +61,9 @@ class Applier(Protocol):
 
     def create_deployment(self, action: CreateDeployment, task_definition_arn: str) -> str: ...
 
-    def stop_deployment(self, action: StopDeployment) -> str | None:
-        """Stops it; returns the rollback deployment CodeDeploy started, if any."""
+    def stop_deployment(self, action: StopDeployment) -> str:
+        """Asks CodeDeploy to stop it; returns CodeDeploy's answer (Pending: StopDeployment is
+        asynchronous, the deployment is Stopped and its rollback deployment appears later)."""
         ...
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState: ...
@@ -110,6 +111,30 @@ def check_identity(plan: Plan, reader: LiveStateReader) -> None:
         raise StalePlanError(f"saved plan is for region {plan.region}, but this run talks to {region}; nothing was applied")
     if plan.account and account and plan.account != account:
         raise StalePlanError(f"saved plan is for account {plan.account}, but these credentials are for {account}; nothing was applied")
+
+
+def check_code_deploy_updates(plan: Plan) -> None:
+    """UpdateService on a CODE_DEPLOY service refuses taskDefinition, even the revision it runs,
+    and forceNewDeployment ("Cannot force a new deployment on services with a CODE_DEPLOY
+    deployment controller"): a new revision goes through CodeDeploy. The planner never puts
+    either in such a service's update_service; a plan that has one (a plan file edited by hand,
+    or made otherwise) is refused before any write, rather than half applied."""
+    bad = []
+    for s in plan.services:
+        if s.controller is not Controller.CODE_DEPLOY:
+            continue
+        for action in s.actions:
+            if not isinstance(action, UpdateService):
+                continue
+            task_definition = "(the plan's task definition)" if action.task_definition is not None else None
+            refused = sorted(set(action.request(task_definition)) & {"taskDefinition", "forceNewDeployment"})
+            if refused:
+                bad.append(f"  {s.ref}: update_service would send {' and '.join(refused)}")
+    if bad:
+        raise PlanError(
+            "the plan would send UpdateService fields that ECS refuses on CODE_DEPLOY services (a new revision goes "
+            "through a CodeDeploy deployment); nothing was applied:\n" + "\n".join(bad)
+        )
 
 
 def check_stale(plan: Plan, reader: LiveStateReader) -> None:
@@ -186,18 +211,19 @@ class Executor:
     def _create_deployment(self, service: ServicePlan, action: CreateDeployment, result: ServiceResult) -> str:
         td = action.task_definition.resolve(result.task_definition_arn)
         deployment_id = self.applier.create_deployment(action, td)
-        result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td)
+        result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td, group=service.codedeploy)
         detail = f"created CodeDeploy deployment {deployment_id}"
         if self.region:
             detail += f"\n    {console_url(self.region, deployment_id)}"
         return detail
 
     def _stop_deployment(self, service: ServicePlan, action: StopDeployment, result: ServiceResult) -> str:
-        rollback_id = self.applier.stop_deployment(action)
-        if rollback_id:
-            result.wait_for = CodeDeployExpectation(deployment_id=rollback_id, task_definition_arn=None)
-            return f"stopped CodeDeploy deployment {action.deployment_id}; rollback deployment {rollback_id}"
-        return f"stopped CodeDeploy deployment {action.deployment_id}"
+        # StopDeployment is asynchronous: the wait is for the stop, then for the rollback
+        # deployment CodeDeploy starts once the deployment is Stopped.
+        answer = self.applier.stop_deployment(action)
+        result.wait_for = CodeDeployExpectation(deployment_id=action.deployment_id, task_definition_arn=None, group=service.codedeploy, stopping=True)
+        how = "with rollback" if action.rollback else "without rollback"
+        return f"asked CodeDeploy to stop deployment {action.deployment_id} {how} (CodeDeploy: {answer or 'no answer'})"
 
     def _suspend(self, service: ServicePlan, action: SuspendAutoscaling, result: ServiceResult) -> str:
         result.autoscaling = self.applier.suspend_autoscaling(action)
@@ -231,6 +257,7 @@ def apply_plan(
     pending = [(s.ref, a.TYPE) for s in plan.services for a in s.actions]
     try:
         check_blocked(plan)
+        check_code_deploy_updates(plan)
         check_identity(plan, reader)
         check_stale(plan, reader)
         executor = Executor(applier, plan.region or reader.identity()[0])

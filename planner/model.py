@@ -218,11 +218,24 @@ class LiveService:
 
 @attrs.frozen(kw_only=True)
 class DeploymentGroupInfo:
-    """The CodeDeploy application and deployment group that deploy one CODE_DEPLOY service."""
+    """The CodeDeploy application and deployment group that deploy one CODE_DEPLOY service, and
+    the group's waits (its blueGreenDeploymentConfiguration): how long a deployment may wait
+    for a reroute (deploymentReadyOption: actionOnTimeout STOP_DEPLOYMENT, waitTimeInMinutes) and
+    how long the original task set stays after traffic moved
+    (terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes)."""
 
     application: str
     group: str
     deployment_config: str | None = None
+    ready_action: str | None = None  # CONTINUE_DEPLOYMENT (reroute at once) or STOP_DEPLOYMENT
+    ready_wait_minutes: int = 0
+    termination_wait_minutes: int = 0
+
+    @property
+    def waits_for_reroute(self) -> bool:
+        """STOP_DEPLOYMENT: a deployment is Ready until ContinueDeployment, or Stopped when
+        waitTimeInMinutes ran out (API_DeploymentReadyOption.html)."""
+        return self.ready_action == "STOP_DEPLOYMENT"
 
 
 @attrs.frozen(kw_only=True)

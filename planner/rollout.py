@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from planner.model import Deployment, LiveService, arn_tail
+from planner.model import Deployment, DeploymentGroupInfo, LiveService, arn_tail
 
 
 class RolloutState(enum.Enum):
@@ -379,10 +379,15 @@ CODEDEPLOY_FAILED = ("Failed", "Stopped")
 @attrs.frozen(kw_only=True)
 class CodeDeployExpectation:
     """A CodeDeploy deployment apply created (or `ecsplan wait` found) and the task definition
-    the service must run once it Succeeded (None when unknown)."""
+    the service must run once it Succeeded (None when unknown); the deployment group (its waits
+    make the default timeout: planner/codedeploy.py); `stopping`: apply asked CodeDeploy to stop
+    it (StopDeployment answers Pending), so the wait is for the stop, then for the rollback
+    deployment CodeDeploy starts, if any."""
 
     deployment_id: str
     task_definition_arn: str | None
+    group: DeploymentGroupInfo | None = None
+    stopping: bool = False
 
 
 def describe_codedeploy(info: dict[str, Any]) -> str:
@@ -402,7 +407,7 @@ def judge_codedeploy(info: dict[str, Any], service_task_definition: str | None, 
         return Verdict(state=RolloutState.SUCCEEDED, message=f"CodeDeploy deployment {expect.deployment_id} Succeeded")
     if status in CODEDEPLOY_FAILED:
         err = info.get("errorInformation") or {}
-        reason = f"{err.get('code', 'no error code')}: {err.get('message', 'no message')}" if err else "no error information"
+        reason = f"{err.get('code', 'no error code')}: {str(err.get('message', 'no message')).rstrip('.')}" if err else "no error information"
         rollback = info.get("rollbackInfo") or {}
         if rollback.get("rollbackDeploymentId"):
             tail = f"; CodeDeploy rolled back with deployment {rollback['rollbackDeploymentId']}"

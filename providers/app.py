@@ -16,6 +16,7 @@ import attrs
 import yaml
 
 from planner import build, importer, planfile, rollback
+from planner.codedeploy import WaitUntil, check_wait_until
 from planner.desired import load_desired, region_for, render_document
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
@@ -40,6 +41,8 @@ __all__ = [
     "AwsSettings",
     "Context",
     "PlanOptions",
+    "WaitUntil",
+    "check_wait_until",
     "load_desired",
     "make_plan",
     "make_rollback_plan",
@@ -96,15 +99,21 @@ def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
     return rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
 
 
-def run_apply(ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str) -> ApplyReport:
+def run_apply(
+    ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED
+) -> ApplyReport:
+    """`until`: how far CodeDeploy deployments are followed (--wait-until)."""
     session = ctx.session
-    waiter = AwsWaiter(session, resume_hint=resume_hint) if wait else None
+    waiter = AwsWaiter(session, resume_hint=resume_hint, until=until) if wait else None
     return apply_plan(plan, reader=AwsReader(session), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
 
 
-def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float | None, resume_hint: str) -> None:
-    """Follow the deployment in progress of each service until it ends."""
-    waiter = AwsWaiter(ctx.session, resume_hint=resume_hint)
+def run_wait(
+    ctx: Context, desired: Sequence[DesiredService], *, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED
+) -> None:
+    """Follow the deployment in progress of each service until it ends (CodeDeploy: or, with
+    `until` TRAFFIC_SHIFTED, until its traffic has moved)."""
+    waiter = AwsWaiter(ctx.session, resume_hint=resume_hint, until=until)
     live = read(ctx, desired)
     for d in desired:
         state = live[d.ref]
@@ -119,7 +128,7 @@ def run_wait(ctx: Context, desired: Sequence[DesiredService], *, timeout: float 
                 continue
             # GetDeployment gives the AppSpec's hash, not its content: the final task definition
             # cannot be checked for a deployment ecsplan did not start.
-            expect = CodeDeployExpectation(deployment_id=state.active_deployment.id, task_definition_arn=None)
+            expect = CodeDeployExpectation(deployment_id=state.active_deployment.id, task_definition_arn=None, group=state.codedeploy)
             waiter.wait_codedeploy(d.ref, expect, limit, ctx.progress)
             continue
         if state.service.controller is not Controller.ECS:

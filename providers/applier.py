@@ -72,10 +72,10 @@ class AwsApplier:
             description=action.description(task_definition_arn),
         )
 
-    def stop_deployment(self, action: StopDeployment) -> str | None:
-        codedeploy.stop_deployment(self.session, action.deployment_id, rollback=action.rollback)
-        info = codedeploy.get_deployment(self.session, action.deployment_id)
-        return (info.get("rollbackInfo") or {}).get("rollbackDeploymentId")
+    def stop_deployment(self, action: StopDeployment) -> str:
+        """StopDeployment; CodeDeploy answers Pending and stops the deployment later: the
+        waiter follows the stop and then the rollback deployment (it is not there yet)."""
+        return codedeploy.stop_deployment(self.session, action.deployment_id, rollback=action.rollback)
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         return autoscaling.suspend(self.session, action.resource_id, action.dimension)

@@ -3,10 +3,11 @@ deployments."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import botocore.exceptions
 
+from planner.codedeploy import TrafficRouting
 from planner.errors import ConfigError
 from planner.model import CodeDeployDeployment, DeploymentGroupInfo, ReadTarget, ServiceRef, cluster_name
 from providers.ecs import chunks
@@ -17,14 +18,46 @@ ACTIVE_STATUSES = ["Created", "Queued", "InProgress", "Baking", "Ready"]
 
 
 def _group_info(app: str, group: dict[str, Any]) -> DeploymentGroupInfo:
-    return DeploymentGroupInfo(application=app, group=group["deploymentGroupName"], deployment_config=group.get("deploymentConfigName"))
-
-
-def _serves(group: dict[str, Any], ref: ServiceRef) -> bool:
-    return any(
-        s.get("serviceName") == ref.service and cluster_name(s.get("clusterName", "")) == ref.cluster
-        for s in group.get("ecsServices") or []
+    """The group's names and its waits (blueGreenDeploymentConfiguration), from the
+    BatchGetDeploymentGroups answer already read: no extra call."""
+    blue_green = group.get("blueGreenDeploymentConfiguration") or {}
+    ready = blue_green.get("deploymentReadyOption") or {}
+    terminate = blue_green.get("terminateBlueInstancesOnDeploymentSuccess") or {}
+    return DeploymentGroupInfo(
+        application=app,
+        group=group["deploymentGroupName"],
+        deployment_config=group.get("deploymentConfigName"),
+        ready_action=ready.get("actionOnTimeout"),
+        ready_wait_minutes=int(ready.get("waitTimeInMinutes") or 0),
+        termination_wait_minutes=int(terminate.get("terminationWaitTimeInMinutes") or 0),
     )
+
+
+def _service_arn_names(arn: str) -> tuple[str | None, str]:
+    """(cluster, service) an ECS service ARN names: arn:...:service/CLUSTER/NAME, or the old
+    format arn:...:service/NAME (no cluster)."""
+    parts = arn.split(":", 5)[-1].split("/")
+    return (parts[1], parts[2]) if len(parts) >= 3 else (None, parts[-1])
+
+
+def _serves(group: dict[str, Any], ref: ServiceRef, arns: tuple[str, str] | None = None) -> bool:
+    """Whether the group's ecsServices lists the service. A group may hold the service and the
+    cluster by name or by ARN, as the AWS CLI's `aws ecs deploy` accepts ("either ECS resource
+    names or ARNs can be stored, so check both": aws/aws-cli awscli/customizations/ecs/deploy.py,
+    validate_deployment_group). `arns`: the live service's (serviceArn, clusterArn), compared
+    exactly; without them an ARN is matched by the names in it."""
+    service_arn, cluster_arn = arns or ("", "")
+    for target in group.get("ecsServices") or []:
+        service, cluster = str(target.get("serviceName") or ""), str(target.get("clusterName") or "")
+        if service.startswith("arn:"):
+            arn_cluster, name = _service_arn_names(service)
+            names_it = service == service_arn if service_arn else name == ref.service and arn_cluster in (None, ref.cluster)
+        else:
+            names_it = service == ref.service
+        in_cluster = cluster == cluster_arn if cluster.startswith("arn:") and cluster_arn else cluster_name(cluster) == ref.cluster
+        if names_it and in_cluster:
+            return True
+    return False
 
 
 class DeploymentGroups:
@@ -40,6 +73,7 @@ class DeploymentGroups:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._all: list[tuple[str, dict[str, Any]]] | None = None
+        self._arns: dict[ServiceRef, tuple[str, str]] = {}
 
     @property
     def client(self) -> Any:
@@ -79,9 +113,13 @@ class DeploymentGroups:
         self._all = groups
         return groups
 
-    def resolve(self, targets: Iterable[ReadTarget]) -> dict[ServiceRef, DeploymentGroupInfo | ConfigError]:
+    def resolve(
+        self, targets: Iterable[ReadTarget], arns: Mapping[ServiceRef, tuple[str, str]] | None = None
+    ) -> dict[ServiceRef, DeploymentGroupInfo | ConfigError]:
         """Each service's group, or the error that says why it has none: the caller decides
-        whether that matters (only a deployment needs the group)."""
+        whether that matters (only a deployment needs the group). `arns`: each live service's
+        (serviceArn, clusterArn), for groups that name them by ARN."""
+        self._arns = dict(arns or {})
         out: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = {}
         named: dict[str, list[tuple[ServiceRef, str, str]]] = {}
         for t in targets:
@@ -119,7 +157,7 @@ class DeploymentGroups:
             everything = self._discover_all()
         except AwsError as err:
             return ConfigError(f"cannot discover the CodeDeploy deployment group of {ref}: {err}", file=source)
-        matches = [(app, g) for app, g in everything if _serves(g, ref)]
+        matches = [(app, g) for app, g in everything if _serves(g, ref, self._arns.get(ref))]
         hint = (
             "name them in the config:\n  codedeploy:\n    application_name: AppECS-{c}-{s}\n    deployment_group_name: DgpECS-{c}-{s}"
         ).format(c=ref.cluster, s=ref.service)
@@ -157,19 +195,34 @@ def get_deployment(session: Session, deployment_id: str) -> dict[str, Any]:
 
 def lifecycle_events(session: Session, deployment_id: str) -> list[dict[str, Any]]:
     """The ECS target's lifecycle events (BeforeInstall ... AfterAllowTraffic) with their status."""
+    return list(ecs_target(session, deployment_id).get("lifecycleEvents") or [])
+
+
+def ecs_target(session: Session, deployment_id: str) -> dict[str, Any]:
+    """The deployment's ECS target: lifecycleEvents with their status, and taskSetsInfo (the
+    Blue and Green task sets with their trafficWeight). Empty before the deployment started."""
     client = session.client("codedeploy")
     with aws_errors(f"reading the targets of CodeDeploy deployment {deployment_id}"):
         try:
             ids = client.list_deployment_targets(deploymentId=deployment_id).get("targetIds") or []
             if not ids:
-                return []
+                return {}
             target = client.get_deployment_target(deploymentId=deployment_id, targetId=ids[0]).get("deploymentTarget") or {}
         except botocore.exceptions.ClientError as err:
             # Right after CreateDeployment the targets may not exist yet: nothing to show.
             if err.response.get("Error", {}).get("Code") == "DeploymentNotStartedException":
-                return []
+                return {}
             raise
-    return list((target.get("ecsTarget") or {}).get("lifecycleEvents") or [])
+    return dict(target.get("ecsTarget") or {})
+
+
+def traffic_routing(session: Session, config_name: str) -> TrafficRouting:
+    """How a (custom) deployment config shifts traffic: GetDeploymentConfig's
+    trafficRoutingConfig (there is no batch read of deployment configs). The predefined ECS
+    configs need no call (planner.codedeploy.PREDEFINED_ECS_CONFIGS)."""
+    with aws_errors(f"reading CodeDeploy deployment config {config_name}"):
+        info = session.client("codedeploy").get_deployment_config(deploymentConfigName=config_name).get("deploymentConfigInfo") or {}
+    return TrafficRouting.from_api(info.get("trafficRoutingConfig"))
 
 
 def active_deployment(session: Session, group: DeploymentGroupInfo, *, with_status: bool) -> CodeDeployDeployment | None:
@@ -186,7 +239,9 @@ def active_deployment(session: Session, group: DeploymentGroupInfo, *, with_stat
 
 
 def stop_deployment(session: Session, deployment_id: str, *, rollback: bool) -> str:
+    """StopDeployment; returns its status (Pending: the stop takes effect later, and the rollback
+    deployment appears only then, in the deployment's rollbackInfo)."""
     with aws_errors(f"stopping CodeDeploy deployment {deployment_id}"):
         resp = session.client("codedeploy").stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=rollback)
-    return str(resp.get("statusMessage") or resp.get("status") or "")
+    return str(resp.get("status") or resp.get("statusMessage") or "")
 

@@ -49,8 +49,14 @@ class AwsReader:
             return task_definitions[name]
 
         code_deploy = [t for t in targets if (svc := services[t.ref]) is not None and svc.controller is Controller.CODE_DEPLOY]
+        # Groups may name the service and cluster by ARN: the live ARNs let discovery match them.
+        arns = {
+            t.ref: (svc.arn, str(svc.description.get("clusterArn") or ""))
+            for t in code_deploy
+            if (svc := services[t.ref]) is not None
+        }
         groups: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = (
-            codedeploy.DeploymentGroups(self.session).resolve(code_deploy) if code_deploy else {}
+            codedeploy.DeploymentGroups(self.session).resolve(code_deploy, arns) if code_deploy else {}
         )
         scalable = (
             scaling.targets(self.session, [f"service/{r.cluster}/{r.service}" for r, svc in services.items() if svc is not None])

@@ -7,24 +7,35 @@ import datetime as dt
 import time
 from typing import Callable
 
+from planner.codedeploy import (
+    TrafficRouting,
+    WaitBudget,
+    WaitUntil,
+    describe_status,
+    describe_traffic,
+    judge_deployment,
+    judge_stop,
+    predefined_routing,
+    termination_wait_note,
+    traffic_shifted,
+    wait_budget,
+)
 from planner.errors import DeploymentFailed, WaitTimeout
 from planner.execute import Emit
-from planner.model import LiveService, ServiceEvent, ServiceRef
+from planner.model import DeploymentGroupInfo, LiveService, ServiceEvent, ServiceRef
 from planner.rollout import (
     CodeDeployExpectation,
     RolloutExpectation,
     RolloutState,
-    describe_codedeploy,
     describe_deployments,
     judge,
-    judge_codedeploy,
     rollback_in_progress,
     rollout_state_note,
-    short_td,
     timeout_report,
     what_is_awaited,
 )
 from providers import codedeploy
+from providers.errors import AwsError
 from providers.session import Session, aws_errors, poll_interval
 
 
@@ -47,11 +58,14 @@ class AwsWaiter:
         resume_hint: str = "ecsplan wait",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        until: WaitUntil = WaitUntil.SUCCEEDED,
     ) -> None:
         self.session = session
         self.resume_hint = resume_hint
         self.sleep = sleep
         self.clock = clock
+        self.until = until  # how far CodeDeploy deployments are followed (--wait-until)
+        self._routings: dict[str, TrafficRouting | None] = {}  # custom deployment configs read
 
     def _describe(self, ref: ServiceRef) -> LiveService:
         with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
@@ -118,40 +132,109 @@ class AwsWaiter:
             self.sleep(interval)
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
-        """Poll the deployment; print its status and each lifecycle event as it moves; at
-        Succeeded, check the service really runs the new task definition."""
-        timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
+        """Follow a CodeDeploy deployment until it Succeeded (or, with --wait-until
+        traffic-shifted, until its traffic has moved); for a stop apply asked for, first until
+        the stop took effect, then the rollback deployment CodeDeploy started, if any."""
+        if expect.stopping:
+            rollback_id = self._wait_for_stop(ref, expect, timeout, emit)
+            if rollback_id is None:
+                return
+            # A rollback deployment: all of it, whatever --wait-until says.
+            self._follow_codedeploy(ref, CodeDeployExpectation(deployment_id=rollback_id, task_definition_arn=None, group=expect.group), timeout, emit, WaitUntil.SUCCEEDED)
+            return
+        self._follow_codedeploy(ref, expect, timeout, emit, self.until)
+
+    def _budget(self, group: DeploymentGroupInfo | None) -> WaitBudget | None:
+        """The default CodeDeploy wait: the group's waits and its deployment config's traffic
+        shifting (a custom config is read once per run; the predefined ones not at all)."""
+        if group is None:
+            return None
+        routing = predefined_routing(group.deployment_config)
+        if routing is None and group.deployment_config:
+            name = group.deployment_config
+            if name not in self._routings:
+                try:
+                    self._routings[name] = codedeploy.traffic_routing(self.session, name)
+                except AwsError:
+                    self._routings[name] = None  # said in the budget: "traffic shifting ... unknown"
+            routing = self._routings[name]
+        return wait_budget(group, routing)
+
+    def _follow_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit, until: WaitUntil) -> None:
+        """Poll the deployment; print its status, each lifecycle event and each traffic shift as
+        it moves; when it Succeeded (or shifted its traffic, as `until` asks), check the service
+        really runs the new task definition."""
+        budget = self._budget(expect.group) if timeout is None else None
+        if timeout is None:
+            timeout = budget.seconds if budget is not None else self.DEFAULT_TIMEOUT
         interval = poll_interval()
         started = self.clock()
-        last_status = ""
+        last_status = last_traffic = ""
+        told_termination = False
         seen: dict[str, str] = {}
-        emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)})")
+        made_of = f": {budget.explain()}" if budget is not None else ""
+        emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)}{made_of})")
         while True:
             info = codedeploy.get_deployment(self.session, expect.deployment_id)
-            status = describe_codedeploy(info)
-            if status != last_status:
-                emit(f"{ref}: deployment {expect.deployment_id}: {status}")
-                last_status = status
-            for event in codedeploy.lifecycle_events(self.session, expect.deployment_id):
+            target = codedeploy.ecs_target(self.session, expect.deployment_id)
+            events = list(target.get("lifecycleEvents") or [])
+            for event in events:
                 name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
                 if seen.get(name) != state and state != "Pending":
                     seen[name] = state
                     diag = (event.get("diagnostics") or {}).get("message")
                     emit(f"{ref}:   {name}: {state}" + (f" ({diag})" if diag else ""))
+            traffic = describe_traffic(target.get("taskSetsInfo") or [])
+            if traffic and traffic != last_traffic:
+                emit(f"{ref}:   {traffic}")
+                last_traffic = traffic
+            status = describe_status(info, expect.group)  # after the events that led to it
+            if status != last_status:
+                emit(f"{ref}: deployment {expect.deployment_id}: {status}")
+                last_status = status
+            shifted = traffic_shifted(events)
             service_td = None
-            if info.get("status") == "Succeeded":
+            if info.get("status") == "Succeeded" or (until is WaitUntil.TRAFFIC_SHIFTED and shifted):
                 service_td = self._describe(ref).task_definition_arn
-            verdict = judge_codedeploy(info, service_td, expect)
+            now = dt.datetime.now(dt.timezone.utc)
+            verdict = judge_deployment(info, service_td, expect, events=events, until=until, now=now)
             if verdict.state is RolloutState.SUCCEEDED:
-                emit(f"{ref}: {verdict.message}; the service runs {short_td(service_td)}")
+                emit(f"{ref}: {verdict.message}")
                 return
             if verdict.state is RolloutState.FAILED:
                 raise DeploymentFailed(f"{ref}: {verdict.message}")
+            if shifted and not told_termination and (expect.group is None or expect.group.termination_wait_minutes > 0):
+                emit(f"{ref}: {termination_wait_note(expect.deployment_id, events, expect.group, now)}")
+                told_termination = True
             if self.clock() - started >= timeout:
                 raise WaitTimeout(
                     f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy deployment "
                     f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
-                    f"`{self.resume_hint}`, or stop it with rollback in the console"
+                    f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
+                )
+            self.sleep(interval)
+
+    def _wait_for_stop(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> str | None:
+        """StopDeployment answered Pending: poll until the deployment is Stopped (or ended
+        otherwise); returns the rollback deployment CodeDeploy started, if any."""
+        timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
+        interval = poll_interval()
+        started = self.clock()
+        last = ""
+        emit(f"{ref}: waiting for CodeDeploy to stop deployment {expect.deployment_id} (timeout {format_duration(timeout)})")
+        while True:
+            verdict = judge_stop(codedeploy.get_deployment(self.session, expect.deployment_id), expect)
+            if verdict.message != last:
+                emit(f"{ref}: {verdict.message}")
+                last = verdict.message
+            if verdict.state is RolloutState.SUCCEEDED:
+                return verdict.rollback_deployment_id
+            if verdict.state is RolloutState.FAILED:
+                raise DeploymentFailed(f"{ref}: {verdict.message}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy to stop deployment "
+                    f"{expect.deployment_id}; the stop may still take effect. Follow it with `{self.resume_hint}`"
                 )
             self.sleep(interval)
 

@@ -38,9 +38,9 @@ class FakeReader:
 class FakeApplier:
     """Records (call, what it was given); `fail_on` names the call that raises AwsError."""
 
-    def __init__(self, fail_on: str | None = None, found: AutoscalingState = AutoscalingState.SUSPENDED, rollback_id: str | None = None) -> None:
+    def __init__(self, fail_on: str | None = None, found: AutoscalingState = AutoscalingState.SUSPENDED, stop_answer: str = "Pending") -> None:
         self.calls: list[tuple[str, Any]] = []
-        self.fail_on, self.found, self.rollback_id = fail_on, found, rollback_id
+        self.fail_on, self.found, self.stop_answer = fail_on, found, stop_answer
 
     def _do(self, name: str, given: Any) -> None:
         self.calls.append((name, given))
@@ -63,9 +63,9 @@ class FakeApplier:
         self._do("deploy", action.appspec_for(task_definition_arn))
         return "d-1"
 
-    def stop_deployment(self, action: StopDeployment) -> str | None:
+    def stop_deployment(self, action: StopDeployment) -> str:
         self._do("stop", action.deployment_id)
-        return self.rollback_id
+        return self.stop_answer
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         self._do("suspend", action.resource_id)

@@ -12,6 +12,7 @@ from planner.errors import BlockedPlanError, DeploymentFailed, Interrupted, Stal
 from planner.execute import Applier, AutoscalingState, LiveStateReader, Waiter, apply_plan
 from planner.model import CodeDeployDeployment, LiveState, PlanOptions
 from planner.rollback import build_rollback_plan
+from planner.rollout import CodeDeployExpectation
 from providers.errors import AwsError
 from tests.factories import CD_SERVICE, REF, SERVICE, cd_live, desired, live, with_image
 from tests.fakes import FakeApplier, FakeReader, FakeWaiter
@@ -171,12 +172,14 @@ def test_the_wait_limit_is_the_commands_timeout_else_the_configs():
         assert waiter.timeouts == [used]
 
 
-def test_a_stop_deployment_follows_the_rollback_deployment_codedeploy_started():
+def test_a_stop_deployment_waits_for_the_stop_then_its_rollback_deployment():
+    # StopDeployment answers Pending: the rollback deployment is not known yet, so the waiter is
+    # given the stopped deployment to follow until it is Stopped (then its rollback deployment).
     lv = attrs.evolve(cd_live(), active_deployment=CodeDeployDeployment(id="d-9", status="InProgress"))
     plan = build_rollback_plan([(desired(service=CD_SERVICE), lv)])
-    report, applier, waiter = run(plan, {REF: lv}, applier=FakeApplier(rollback_id="d-10"))
+    report, applier, waiter = run(plan, {REF: lv})
     assert applier.calls == [("stop", "d-9")]
-    assert report.done[0][2] == "stopped CodeDeploy deployment d-9; rollback deployment d-10"
-    assert waiter.waits[0][1].deployment_id == "d-10"
-    report, _, waiter = run(plan, {REF: lv}, applier=FakeApplier(rollback_id=None))
-    assert report.done[0][2] == "stopped CodeDeploy deployment d-9" and waiter.waits == []
+    assert report.done[0][2] == "asked CodeDeploy to stop deployment d-9 with rollback (CodeDeploy: Pending)"
+    [(_, expect)] = waiter.waits
+    assert isinstance(expect, CodeDeployExpectation)
+    assert (expect.deployment_id, expect.stopping, expect.group) == ("d-9", True, lv.codedeploy)

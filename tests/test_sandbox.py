@@ -45,6 +45,9 @@ EXPECTED_PATCHES = [
     "deployments_progress_on_get",
     "deployments_progress_on_batch_get",
     "stop_deployment",
+    "continue_deployment",
+    "get_deployment_config",
+    "create_deployment_config",
     "batch_get_deployment_groups",
     "list_deployment_targets",
     "get_deployment_target",
@@ -521,7 +524,6 @@ def test_code_deploy_service_refuses_rolling_fields(aws: Aws, change: Any, messa
 def test_code_deploy_service_accepts_what_ecs_accepts(aws: Aws) -> None:
     created = aws.create(deploymentController={"type": "CODE_DEPLOY"})
     updated = aws.update(
-        taskDefinition="web",  # the one it runs: not a change
         desiredCount=3,
         healthCheckGracePeriodSeconds=10,
         deploymentConfiguration={"maximumPercent": 150},

@@ -64,9 +64,17 @@ def build_blue_green(
     application: str | None = None,
     group: str | None = None,
     group_auto_rollback: dict[str, Any] | None = None,
+    deployment_config: str = "CodeDeployDefault.ECSAllAtOnce",
+    ready_wait: int | None = None,
+    termination_wait: int = 0,
+    by_arn: bool = False,
 ) -> BlueGreen:
     """A CODE_DEPLOY service behind an ALB and its CodeDeploy application / deployment group,
-    named as ``aws ecs deploy`` names them (AppECS-<cluster>-<service>, DgpECS-...)."""
+    named as ``aws ecs deploy`` names them (AppECS-<cluster>-<service>, DgpECS-...).
+
+    ``ready_wait``: deploymentReadyOption STOP_DEPLOYMENT with that waitTimeInMinutes (None:
+    CONTINUE_DEPLOYMENT); ``termination_wait``: terminationWaitTimeInMinutes; ``by_arn``: the
+    group's ecsServices names the service and cluster by ARN."""
     ec2, elbv2, ecs, codedeploy = (client(n) for n in ("ec2", "elbv2", "ecs", "codedeploy"))
     application = application or f"AppECS-{cluster}-{service}"
     group = group or f"DgpECS-{cluster}-{service}"
@@ -106,7 +114,7 @@ def build_blue_green(
             {"name": container, "image": image, "portMappings": [{"containerPort": port}]}
         ],
     )["taskDefinition"]["taskDefinitionArn"]
-    ecs.create_service(
+    created = ecs.create_service(
         cluster=cluster,
         serviceName=service,
         taskDefinition=task_definition,
@@ -119,11 +127,20 @@ def build_blue_green(
         loadBalancers=[{"targetGroupArn": blue, "containerName": container, "containerPort": port}],
     )
     codedeploy.create_application(applicationName=application, computePlatform="ECS")
+    ready_option: dict[str, Any] = {"actionOnTimeout": "CONTINUE_DEPLOYMENT"}
+    if ready_wait is not None:
+        ready_option = {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": ready_wait}
+    ecs_service = {"serviceName": service, "clusterName": cluster}
+    if by_arn:
+        ecs_service = {
+            "serviceName": created["service"]["serviceArn"],
+            "clusterName": created["service"]["clusterArn"],
+        }
     group_params: dict[str, Any] = {
         "applicationName": application,
         "deploymentGroupName": group,
         "serviceRoleArn": "arn:aws:iam::123456789012:role/ecsCodeDeployRole",
-        "deploymentConfigName": "CodeDeployDefault.ECSAllAtOnce",
+        "deploymentConfigName": deployment_config,
         "deploymentStyle": {
             "deploymentType": "BLUE_GREEN",
             "deploymentOption": "WITH_TRAFFIC_CONTROL",
@@ -131,9 +148,9 @@ def build_blue_green(
         "blueGreenDeploymentConfiguration": {
             "terminateBlueInstancesOnDeploymentSuccess": {
                 "action": "TERMINATE",
-                "terminationWaitTimeInMinutes": 0,
+                "terminationWaitTimeInMinutes": termination_wait,
             },
-            "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT"},
+            "deploymentReadyOption": ready_option,
         },
         "loadBalancerInfo": {
             "targetGroupPairInfoList": [
@@ -143,7 +160,7 @@ def build_blue_green(
                 }
             ]
         },
-        "ecsServices": [{"serviceName": service, "clusterName": cluster}],
+        "ecsServices": [ecs_service],
     }
     if group_auto_rollback is not None:
         group_params["autoRollbackConfiguration"] = group_auto_rollback
@@ -791,7 +808,7 @@ def test_stop_deployment_stops_it_and_removes_the_replacement_task_set(
         "Pending",
         "Stopping Pending. Stopping to schedule commands in the deployment instances",
     )
-    info = get(aws, deployment_id)
+    info = get(aws, deployment_id, times=sandbox.STOP_POLLS)  # asynchronous, as on AWS
     assert info["status"] == "Stopped"
     assert info["errorInformation"] == {
         "code": "MANUAL_STOP",
@@ -814,7 +831,7 @@ def test_stop_deployment_stops_it_and_removes_the_replacement_task_set(
 def test_stop_deployment_with_auto_rollback_rolls_back(aws: Aws, bg: BlueGreen) -> None:
     deployment_id = deploy(aws, bg, appspec(register(aws, "nginx:1.28")))
     aws.cd.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)  # still Created
-    info = get(aws, deployment_id)
+    info = get(aws, deployment_id, times=sandbox.STOP_POLLS)
     assert info["status"] == "Stopped"
     rollback_id = info["rollbackInfo"]["rollbackDeploymentId"]
     assert get(aws, rollback_id, times=STEPS)["status"] == "Succeeded"
@@ -1050,6 +1067,282 @@ def test_codedeploy_and_auto_scaling_requests_are_recorded_in_order(
     assert not [r for r in requests if r.action == "ListApplications"]
 
 
+# ---- 10. the waits: Ready, traffic shifting, termination wait (one poll = one minute) -------
+
+
+def status_of(aws: Aws, deployment_id: str) -> str:
+    """The deployment's status without a poll (ListDeployments moves nothing)."""
+    for status in ("Created", "InProgress", "Ready", "Succeeded", "Failed", "Stopped"):
+        if deployment_id in aws.cd.list_deployments(includeOnlyStatuses=[status])["deployments"]:
+            return status
+    raise AssertionError(f"{deployment_id} not listed")
+
+
+def weights(aws: Aws, deployment_id: str, bg: BlueGreen) -> dict[str, float]:
+    target = aws.cd.get_deployment_target(
+        deploymentId=deployment_id, targetId=f"{bg.cluster}:{bg.service}"
+    )["deploymentTarget"]["ecsTarget"]
+    return {ts["taskSetLabel"]: ts["trafficWeight"] for ts in target["taskSetsInfo"]}
+
+
+@pytest.fixture
+def bg_waits(aws: Aws, request: pytest.FixtureRequest) -> BlueGreen:
+    built = build_blue_green(aws.client, **request.param)
+    aws.server.clear_requests()
+    return built
+
+
+def test_deployment_configs_predefined_and_custom(aws: Aws) -> None:
+    info = aws.cd.get_deployment_config(
+        deploymentConfigName="CodeDeployDefault.ECSCanary10Percent5Minutes"
+    )["deploymentConfigInfo"]
+    assert info["computePlatform"] == "ECS"
+    assert info["trafficRoutingConfig"] == {
+        "type": "TimeBasedCanary",
+        "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5},
+    }
+    assert set(sandbox.ECS_PREDEFINED_CONFIGS) == {
+        "CodeDeployDefault.ECSAllAtOnce",
+        "CodeDeployDefault.ECSCanary10Percent5Minutes",
+        "CodeDeployDefault.ECSCanary10Percent15Minutes",
+        "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+        "CodeDeployDefault.ECSLinear10PercentEvery3Minutes",
+    }
+    linear = {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 25, "linearInterval": 2}}
+    config_id = aws.cd.create_deployment_config(
+        deploymentConfigName="Linear25Every2", computePlatform="ECS", trafficRoutingConfig=linear
+    )["deploymentConfigId"]
+    info = aws.cd.get_deployment_config(deploymentConfigName="Linear25Every2")["deploymentConfigInfo"]
+    assert (info["deploymentConfigId"], info["trafficRoutingConfig"]) == (config_id, linear)
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.create_deployment_config(
+            deploymentConfigName="Linear25Every2", computePlatform="ECS", trafficRoutingConfig=linear
+        )
+    assert error_of(excinfo)[0] == "DeploymentConfigAlreadyExistsException"
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.create_deployment_config(
+            deploymentConfigName="Bad",
+            computePlatform="ECS",
+            trafficRoutingConfig={"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 100, "canaryInterval": 5}},
+        )
+    assert error_of(excinfo)[0] == "InvalidTrafficRoutingConfigurationException"
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.get_deployment_config(deploymentConfigName="Nope")
+    assert error_of(excinfo)[0] == "DeploymentConfigDoesNotExistException"
+
+
+@pytest.mark.parametrize("bg_waits", [{"ready_wait": 3}], indirect=True)
+def test_ready_wait_holds_until_continue_deployment(aws: Aws, bg_waits: BlueGreen) -> None:
+    bg = bg_waits
+    new_arn = register(aws, "nginx:1.28")
+    deployment_id = deploy(aws, bg, appspec(new_arn))
+    assert get(aws, deployment_id, times=2)["status"] == "InProgress"
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.continue_deployment(deploymentId=deployment_id, deploymentWaitType="READY_WAIT")
+    assert error_of(excinfo) == (
+        "DeploymentIsNotInReadyStateException",
+        "The deployment does not have a status of Ready and can't continue yet.",
+    )
+    info = get(aws, deployment_id)  # AfterAllowTestTraffic done: waiting for the reroute
+    assert info["status"] == "Ready"
+    assert info["deploymentOverview"]["Ready"] == 1
+    assert events_of(aws, deployment_id, bg) == expected_events(5, running=False)
+    target = aws.cd.get_deployment_target(
+        deploymentId=deployment_id, targetId=f"{bg.cluster}:{bg.service}"
+    )["deploymentTarget"]["ecsTarget"]
+    assert target["status"] == "Ready"
+    assert weights(aws, deployment_id, bg) == {"Blue": 100.0, "Green": 0.0}
+    assert get(aws, deployment_id, times=2)["status"] == "Ready"  # held for 3 polls in all
+    assert service(aws, bg)["taskDefinition"] == bg.task_definition
+
+    assert aws.cd.continue_deployment(deploymentId=deployment_id) is not None  # READY_WAIT
+    assert status_of(aws, deployment_id) == "InProgress"
+    info = get(aws, deployment_id)
+    assert info["status"] == "Succeeded"
+    assert service(aws, bg)["taskDefinition"] == new_arn
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.continue_deployment(deploymentId=deployment_id)
+    assert error_of(excinfo)[0] == "DeploymentAlreadyCompletedException"
+
+
+@pytest.mark.parametrize("bg_waits", [{"ready_wait": 3}], indirect=True)
+def test_ready_wait_that_runs_out_stops_the_deployment(aws: Aws, bg_waits: BlueGreen) -> None:
+    bg = bg_waits
+    deployment_id = deploy(aws, bg, appspec(register(aws, "nginx:1.28")))
+    statuses = [get(aws, deployment_id)["status"] for _ in range(6)]
+    assert statuses == ["InProgress"] * 2 + ["Ready"] * 3 + ["Stopped"]
+    info = get(aws, deployment_id)
+    assert info["errorInformation"] == sandbox.READY_TIMEOUT_ERROR
+    assert "rollbackInfo" not in info
+    assert_unchanged(aws, bg)
+
+
+@pytest.mark.parametrize(
+    ("bg_waits", "green"),
+    [
+        ({"deployment_config": "CodeDeployDefault.ECSCanary10Percent5Minutes"}, [10.0] * 5),
+        (
+            {"deployment_config": "CodeDeployDefault.ECSLinear10PercentEvery1Minutes"},
+            [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0],
+        ),
+    ],
+    indirect=["bg_waits"],
+    ids=["canary", "linear"],
+)
+def test_canary_and_linear_configs_shift_traffic_over_polls(
+    aws: Aws, bg_waits: BlueGreen, green: list[float]
+) -> None:
+    bg = bg_waits
+    new_arn = register(aws, "nginx:1.28")
+    deployment_id = deploy(aws, bg, appspec(new_arn))
+    get(aws, deployment_id, times=2)
+    seen = []
+    for _ in green:
+        assert get(aws, deployment_id)["status"] == "InProgress"
+        allow_traffic = dict(events_of(aws, deployment_id, bg))["AllowTraffic"]
+        assert allow_traffic == "InProgress"
+        shares = weights(aws, deployment_id, bg)
+        assert shares["Blue"] + shares["Green"] == 100.0
+        seen.append(shares["Green"])
+        assert service(aws, bg)["taskDefinition"] == bg.task_definition
+    assert seen == green
+    assert get(aws, deployment_id)["status"] == "Succeeded"
+    assert service(aws, bg)["taskDefinition"] == new_arn
+
+
+def test_a_deployment_names_an_unknown_config(aws: Aws, bg: BlueGreen) -> None:
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        deploy(aws, bg, appspec(register(aws, "nginx:1.28")), deploymentConfigName="Nope")
+    assert error_of(excinfo)[0] == "DeploymentConfigDoesNotExistException"
+
+
+@pytest.mark.parametrize("bg_waits", [{"termination_wait": 3}], indirect=True)
+def test_termination_wait_keeps_the_original_task_set_before_succeeded(
+    aws: Aws, bg_waits: BlueGreen
+) -> None:
+    bg = bg_waits
+    new_arn = register(aws, "nginx:1.28")
+    deployment_id = deploy(aws, bg, appspec(new_arn))
+    blue_set = service(aws, bg)["taskSets"][0]["id"]
+    info = get(aws, deployment_id, times=STEPS)
+    assert info["status"] == "InProgress"  # every lifecycle event done, the wait has begun
+    assert info["instanceTerminationWaitTimeStarted"] is True
+    assert events_of(aws, deployment_id, bg) == expected_events(8)
+    svc = service(aws, bg)
+    assert svc["taskDefinition"] == new_arn  # traffic has moved
+    assert svc["loadBalancers"][0]["targetGroupArn"] == bg.green_target_group
+    assert [(ts["id"] == blue_set, ts["status"]) for ts in svc["taskSets"]] == [
+        (True, "ACTIVE"),
+        (False, "PRIMARY"),
+    ]
+    assert weights(aws, deployment_id, bg) == {"Blue": 0.0, "Green": 100.0}
+    assert [get(aws, deployment_id)["status"] for _ in range(3)] == ["InProgress"] * 2 + ["Succeeded"]
+    svc = service(aws, bg)
+    assert [(ts["status"], ts["taskDefinition"]) for ts in svc["taskSets"]] == [("PRIMARY", new_arn)]
+
+    # ContinueDeployment TERMINATION_WAIT ends the wait at once.
+    newer = register(aws, "nginx:1.29")
+    second = deploy(aws, bg, appspec(newer))
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.cd.continue_deployment(deploymentId=second, deploymentWaitType="TERMINATION_WAIT")
+    assert error_of(excinfo)[0] == "InvalidDeploymentStatusException"
+    assert get(aws, second, times=STEPS)["status"] == "InProgress"
+    aws.cd.continue_deployment(deploymentId=second, deploymentWaitType="TERMINATION_WAIT")
+    assert status_of(aws, second) == "Succeeded"
+    assert [ts["taskDefinition"] for ts in service(aws, bg)["taskSets"]] == [newer]
+
+
+@pytest.mark.parametrize("bg_waits", [{"termination_wait": 30}], indirect=True)
+def test_a_stop_during_the_termination_wait_puts_the_original_task_set_back(
+    aws: Aws, bg_waits: BlueGreen
+) -> None:
+    bg = bg_waits
+    deployment_id = deploy(aws, bg, appspec(register(aws, "nginx:1.28")))
+    get(aws, deployment_id, times=STEPS)
+    aws.cd.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=False)
+    assert get(aws, deployment_id, times=sandbox.STOP_POLLS)["status"] == "Stopped"
+    assert_unchanged(aws, bg)
+
+
+# ---- 11. CODE_DEPLOY services: UpdateService refuses what starts a deployment --------------
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"forceNewDeployment": True}, "Cannot force a new deployment"),
+        ({"forceNewDeployment": True, "desiredCount": 3}, "Cannot force a new deployment"),
+        ({"taskDefinition": "web"}, "Unable to update task definition"),
+        ({"taskDefinition": "web", "forceNewDeployment": True}, "Unable to update task definition"),
+    ],
+    ids=["force", "force-with-count", "same-task-definition", "both"],
+)
+def test_update_service_refuses_force_and_even_the_same_task_definition(
+    aws: Aws, bg: BlueGreen, params: dict[str, Any], message: str
+) -> None:
+    params = {k: (bg.task_definition if v == "web" else v) for k, v in params.items()}
+    with pytest.raises(botocore.exceptions.ClientError) as excinfo:
+        aws.ecs.update_service(cluster=bg.cluster, service=bg.service, **params)
+    assert error_of(excinfo) == (
+        "InvalidParameterException",
+        f"{message} on services with a CODE_DEPLOY deployment controller. "
+        "Use AWS CodeDeploy to trigger a new deployment.",
+    )
+    assert service(aws, bg)["desiredCount"] == 2  # nothing changed
+    updated = aws.ecs.update_service(
+        cluster=bg.cluster, service=bg.service, desiredCount=3, forceNewDeployment=False
+    )
+    assert updated["service"]["desiredCount"] == 3
+
+
+# ---- 12. StopDeployment is asynchronous ----------------------------------------------------
+
+
+def test_stop_deployment_answers_pending_and_stops_polls_later(aws: Aws, bg: BlueGreen) -> None:
+    assert sandbox.STOP_POLLS == 2, "the polls below are worked out for STOP_POLLS = 2"
+    deployment_id = deploy(aws, bg, appspec(register(aws, "nginx:1.28")))
+    get(aws, deployment_id)
+    reply = aws.cd.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)
+    assert reply["status"] == "Pending"
+    assert aws.cd.stop_deployment(deploymentId=deployment_id)["status"] == "Pending"  # again
+    info = get(aws, deployment_id)  # not yet in effect
+    assert info["status"] == "InProgress"
+    assert "rollbackInfo" not in info and "errorInformation" not in info
+    assert len(service(aws, bg)["taskSets"]) == 2
+    assert events_of(aws, deployment_id, bg) == expected_events(2)  # and no further
+    active = aws.cd.list_deployments(
+        applicationName=bg.application,
+        deploymentGroupName=bg.group,
+        includeOnlyStatuses=["Created", "Queued", "InProgress", "Ready"],
+    )["deployments"]
+    assert active == [deployment_id]  # no rollback deployment yet
+
+    info = get(aws, deployment_id)
+    assert info["status"] == "Stopped"
+    assert info["errorInformation"] == sandbox.MANUAL_STOP_ERROR
+    rollback_id = info["rollbackInfo"]["rollbackDeploymentId"]
+    assert get(aws, rollback_id, times=STEPS)["status"] == "Succeeded"
+    assert_unchanged(aws, bg)
+
+
+# ---- 13. deployment groups name their service by name or by ARN -----------------------------
+
+
+@pytest.mark.parametrize("bg_waits", [{"by_arn": True}], indirect=True)
+def test_ecs_services_given_as_arns_are_kept_and_deployed(aws: Aws, bg_waits: BlueGreen) -> None:
+    bg = bg_waits
+    svc = service(aws, bg)
+    [group] = aws.cd.batch_get_deployment_groups(
+        applicationName=bg.application, deploymentGroupNames=[bg.group]
+    )["deploymentGroupsInfo"]
+    assert group["ecsServices"] == [
+        {"serviceName": svc["serviceArn"], "clusterName": svc["clusterArn"]}
+    ]
+    new_arn = register(aws, "nginx:1.28")
+    deployment_id = deploy(aws, bg, appspec(new_arn))
+    assert get(aws, deployment_id, times=STEPS)["status"] == "Succeeded"
+    assert service(aws, bg)["taskDefinition"] == new_arn
+
 # ---- the guard for patches that add an action moto lacks ----------------------------------
 
 
@@ -1057,7 +1350,8 @@ def test_an_added_action_that_moto_grows_is_reported() -> None:
     sandbox.install()
     added = [spec for spec in sandbox._PATCHES if spec.adds]
     assert {spec.attribute for spec in added} == {
-        "stop_deployment", "batch_get_deployment_groups", "list_deployment_targets",
+        "stop_deployment", "continue_deployment", "get_deployment_config",
+        "create_deployment_config", "batch_get_deployment_groups", "list_deployment_targets",
         "get_deployment_target", "batch_get_deployment_targets",
     }
     # The installed addition carries another patch's name: to the guard it is moto's own.

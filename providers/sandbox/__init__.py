@@ -23,8 +23,9 @@ Modules (each documents the patches and rules it holds):
   deployment, no rolloutState behind a Classic Load Balancer, scaling (the rollout rules).
 - ``task_sets``: the task sets of CODE_DEPLOY services.
 - ``codedeploy``: the CodeDeploy patches and the blue/green rules; ``codedeploy_plan``:
-  CreateDeployment's validation and the deployment's plan; ``codedeploy_progress``: how a
-  deployment progresses, fails, stops and rolls back, and its target.
+  CreateDeployment's validation and the deployment's plan (its waits included);
+  ``codedeploy_progress``: how a deployment progresses, waits, fails, stops and rolls back,
+  and its target; ``codedeploy_configs``: deployment configurations and traffic shifting.
 - ``autoscaling``: Application Auto Scaling's ECS targets.
 - ``common``: the state lock, moto's clock and random source, shared ECS service helpers.
 - ``server``: the entry points, ``start_server()`` / ``SandboxServer`` and ``in_process()``.
@@ -55,15 +56,14 @@ table):
   CodeDeploy; IDs d-XXXXXXXXX.
 - ``deployments_progress_on_get``, ``deployments_progress_on_batch_get`` (codedeploy): each poll
   advances a deployment by one step.
-- ``stop_deployment``, ``batch_get_deployment_groups``, ``list_deployment_targets``,
-  ``get_deployment_target``, ``batch_get_deployment_targets`` (codedeploy): actions moto lacks,
-  added.
+- ``stop_deployment``, ``continue_deployment``, ``batch_get_deployment_groups``,
+  ``list_deployment_targets``, ``get_deployment_target``, ``batch_get_deployment_targets``
+  (codedeploy); ``get_deployment_config``, ``create_deployment_config`` (codedeploy_configs):
+  actions moto lacks, added.
 - ``rollouts_progress_on_describe`` (ecs_rollouts): each DescribeServices poll advances a
   rollout by one step.
 
-Deliberately not imitated (yet): Queued / Baking / Ready statuses (deploymentReadyOption
-STOP_DEPLOYMENT, ContinueDeployment), alarms, traffic shifting configurations (canary, linear:
-every deployment shifts all at once), test listeners, CodeDeploy deployments of other compute
+Deliberately not imitated (yet): Queued / Baking statuses, alarms, test listeners, CodeDeploy deployments of other compute
 platforms (stored, never progressed, as moto does), S3 revisions for ECS (refused), clientToken
 idempotency, tasks visible through ListTasks/DescribeTasks, moto's MOTO_ECS_SERVICE_RUNNING
 environment variable (the rollout model replaces it).
@@ -87,9 +87,9 @@ from providers.sandbox.autoscaling import (
 from providers.sandbox.codedeploy import (
     BATCH_GET_DEPLOYMENTS_LIMIT,
     CODEDEPLOY_BATCH_LIMIT,
-    MANUAL_STOP_ERROR,
     _add_batch_get_deployment_groups,
     _add_batch_get_deployment_targets,
+    _add_continue_deployment,
     _add_get_deployment_target,
     _add_list_deployment_targets,
     _add_stop_deployment,
@@ -97,6 +97,11 @@ from providers.sandbox.codedeploy import (
     _patch_create_deployment_validates_appspec,
     _patch_deployments_progress_on_batch_get,
     _patch_deployments_progress_on_get,
+)
+from providers.sandbox.codedeploy_configs import (
+    ECS_PREDEFINED_CONFIGS,
+    _add_create_deployment_config,
+    _add_get_deployment_config,
 )
 from providers.sandbox.codedeploy_plan import (
     ACTIVE_DEPLOYMENT_STATUSES,
@@ -106,7 +111,12 @@ from providers.sandbox.codedeploy_plan import (
     FAILING_HOOK_MARKER,
     HOOKABLE_EVENTS,
 )
-from providers.sandbox.codedeploy_progress import CODEDEPLOY_STEPS
+from providers.sandbox.codedeploy_progress import (
+    CODEDEPLOY_STEPS,
+    MANUAL_STOP_ERROR,
+    READY_TIMEOUT_ERROR,
+    STOP_POLLS,
+)
 from providers.sandbox.common import _SERVICE_ATTRIBUTES, EVENTS_KEPT
 from providers.sandbox.ecs_rollouts import (
     CIRCUIT_BREAKER_FAILED_REASON,
@@ -163,6 +173,7 @@ __all__ = [
     "DEFAULT_DEPLOYMENT_CONFIGURATION",
     "DEPLOYMENT_STARTING_FIELDS",
     "ECS_LIFECYCLE_EVENTS",
+    "ECS_PREDEFINED_CONFIGS",
     "ECS_UPDATE_ERROR",
     "EVENTS_KEPT",
     "FAILED_TASKS_PER_POLL",
@@ -170,7 +181,9 @@ __all__ = [
     "HEALTH_CHECK_DEFAULTS",
     "HOOKABLE_EVENTS",
     "MANUAL_STOP_ERROR",
+    "READY_TIMEOUT_ERROR",
     "ROLLOUT_STEPS",
+    "STOP_POLLS",
     "SUSPENDED_STATE_FLAGS",
     "RecordedRequest",
     "Recorder",
@@ -352,6 +365,33 @@ _PATCHES: tuple[_PatchSpec, ...] = (
         adds=True,
     ),
     _PatchSpec(
+        name="continue_deployment",
+        module=_CD_RESPONSES,
+        owner=_CD_RESPONSE,
+        attribute="continue_deployment",
+        params=("self",),
+        make=_add_continue_deployment,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="get_deployment_config",
+        module=_CD_RESPONSES,
+        owner=_CD_RESPONSE,
+        attribute="get_deployment_config",
+        params=("self",),
+        make=_add_get_deployment_config,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="create_deployment_config",
+        module=_CD_RESPONSES,
+        owner=_CD_RESPONSE,
+        attribute="create_deployment_config",
+        params=("self",),
+        make=_add_create_deployment_config,
+        adds=True,
+    ),
+    _PatchSpec(
         name="batch_get_deployment_groups",
         module=_CD_RESPONSES,
         owner=_CD_RESPONSE,
@@ -401,6 +441,7 @@ _PATCHES: tuple[_PatchSpec, ...] = (
 _REQUIREMENTS: tuple[_Requirement, ...] = (
     _Requirement(target="moto.core.serialize:XFormedAttributePicker"),
     _Requirement(target="moto.core.responses:ActionResult.result"),
+    _Requirement(target="moto.core.responses:EmptyResult"),
     _Requirement(target="moto.core.responses:BaseResponse._get_action", params=("self",)),
     _Requirement(target="moto.core.responses:BaseResponse._get_params", params=("self",)),
     _Requirement(target="moto.core.utils:utcnow"),

@@ -13,10 +13,13 @@ moto's CodeDeploy deployments stay Created for ever and change nothing in ECS. P
   ``deployments_progress_on_batch_get`` (``...CodeDeployResponse.batch_get_deployments``, at
   most 25 IDs): each call advances each deployment it names by one step, deterministically, and
   fills in errorInformation and rollbackInfo.
-- Added actions (``moto.codedeploy.responses.CodeDeployResponse``): ``stop_deployment``,
-  ``batch_get_deployment_groups`` (at most 100 names; missing ones in errorMessage),
-  ``list_deployment_targets``, ``get_deployment_target``, ``batch_get_deployment_targets`` (one
-  ECSTarget ``<cluster>:<service>`` with its lifecycle events and task sets).
+- Added actions (``moto.codedeploy.responses.CodeDeployResponse``): ``stop_deployment``
+  (asynchronous: Pending, Stopped a little later), ``continue_deployment`` (READY_WAIT,
+  TERMINATION_WAIT), ``batch_get_deployment_groups`` (at most 100 names; missing ones in
+  errorMessage), ``list_deployment_targets``, ``get_deployment_target``,
+  ``batch_get_deployment_targets`` (one ECSTarget ``<cluster>:<service>`` with its lifecycle
+  events and task sets); ``get_deployment_config`` and ``create_deployment_config`` are in
+  ``codedeploy_configs``.
 
 The validation and the plan are in ``codedeploy_plan``, the run in ``codedeploy_progress``.
 
@@ -39,7 +42,24 @@ CodeDeploy blue/green rules (ECS compute platform; see
   Lambda function name contains ``Fail`` fails its event (HEALTH_CONSTRAINTS). A failing event
   is shown InProgress on at least one poll and fails on the next; the later events are Skipped,
   the replacement task set goes, the service keeps its task definition and target group.
-  StopDeployment stops at once (MANUAL_STOP) with the same effect on ECS.
+- StopDeployment answers Pending; ``STOP_POLLS`` polls later the deployment is Stopped
+  (MANUAL_STOP) with the same effect on ECS, and its rollback deployment (if any) appears.
+- The waits, one poll standing for one minute (``codedeploy_progress._advance_deployment``;
+  the group's blueGreenDeploymentConfiguration and the deployment configuration, see
+  ``codedeploy_plan._waits_of``): with deploymentReadyOption STOP_DEPLOYMENT the deployment is
+  Ready after AfterAllowTestTraffic (target status Ready, BeforeAllowTraffic Pending) for
+  waitTimeInMinutes polls, until ContinueDeployment READY_WAIT, else Stopped (TIMEOUT); a
+  canary / linear configuration keeps AllowTraffic InProgress while the replacement task set's
+  trafficWeight grows step by step (``codedeploy_configs``); terminationWaitTimeInMinutes keeps
+  the original task set (ACTIVE, no traffic) that many polls after AfterAllowTraffic, the
+  deployment InProgress with instanceTerminationWaitTimeStarted and the service already on the
+  new task set, until ContinueDeployment TERMINATION_WAIT or the end of the wait; then
+  Succeeded. A stop during the termination wait puts the service back on the original task set.
+  Sources: userguide deployment-steps-ecs.html (reroute, wait, terminate) and
+  deployment-configurations.html; API_DeploymentReadyOption.html,
+  API_BlueGreenDeploymentConfiguration.html, API_ContinueDeployment.html. The AWS CLI's
+  ``aws ecs deploy`` waits ready wait + termination wait + 10 minutes for the same reason
+  (aws/aws-cli awscli/customizations/ecs/deploy.py, get_deployment_wait_time).
 - With autoRollbackConfiguration {enabled, DEPLOYMENT_FAILURE} (the deployment's, else its
   group's), or StopDeployment's autoRollbackEnabled, a failed / stopped deployment gets
   rollbackInfo and a rollback deployment (creator codeDeployRollback) that keeps the original
@@ -68,9 +88,11 @@ from providers.sandbox.codedeploy_plan import (
 from providers.sandbox.codedeploy_progress import (
     _advance_deployment,
     _complete_deployment_info,
+    _continue_from_ready,
     _deployment_target,
-    _end_deployment,
+    _request_stop,
     _rolls_back_on,
+    _skip_termination_wait,
     _started_deployment,
     _target_status,
 )
@@ -80,9 +102,6 @@ from providers.sandbox.common import _STATE_LOCK
 #: BatchGetDeploymentGroups: 100; BatchGetDeployments: 25).
 CODEDEPLOY_BATCH_LIMIT = 100
 BATCH_GET_DEPLOYMENTS_LIMIT = 25
-
-#: errorInformation of a deployment stopped with StopDeployment (the sandbox's wording).
-MANUAL_STOP_ERROR = {"code": "MANUAL_STOP", "message": "The deployment was stopped by the user."}
 
 # StopDeployment's reply, as in API_StopDeployment.html's sample response.
 _STOP_PENDING = "Stopping Pending. Stopping to schedule commands in the deployment instances"
@@ -137,7 +156,9 @@ def _patch_create_deployment_validates_appspec(original: Callable[..., Any]) -> 
             if application in self.applications and group is not None:
                 _check_auto_rollback(given["auto_rollback_configuration"])
                 if group.application.compute_platform == "ECS":
-                    plan = _plan_ecs_deployment(self, group, given["revision"])
+                    plan = _plan_ecs_deployment(
+                        self, group, given["revision"], given["deployment_config_name"]
+                    )
                 _refuse_concurrent_deployment(self, application, group_name)
             deployment_id = original(*bound.args, **bound.kwargs)  # moto's own checks first
             deployment = self.deployments[deployment_id]
@@ -204,11 +225,16 @@ def _patch_deployments_progress_on_batch_get(original: Callable[..., Any]) -> Ca
 def _add_stop_deployment(original: None) -> Callable[..., Any]:
     """StopDeployment (moto lacks it; API_StopDeployment.html).
 
-    The deployment is Stopped at once (AWS: shortly after) with errorInformation MANUAL_STOP,
-    its replacement task set goes and the service keeps what it ran. autoRollbackEnabled true
-    starts a rollback deployment (false: none; left out: the deployment's autoRollbackConfiguration
-    decides, by DEPLOYMENT_STOP_ON_REQUEST). The reply is AWS's: status Pending with its
-    statusMessage. A completed deployment: DeploymentAlreadyCompletedException.
+    Asynchronous, as on AWS: the reply is status Pending with its statusMessage (the API
+    reference's sample response), and the deployment is Stopped later, here ``STOP_POLLS``
+    polls (GetDeployment / BatchGetDeployments naming it) later, going no further meanwhile
+    (aws-actions/amazon-ecs-deploy-task-definition#345: scripts that stop a deployment "wait
+    for it to stop"). Then it has errorInformation MANUAL_STOP, its replacement task set goes
+    and the service keeps (or gets back) what it ran; autoRollbackEnabled true starts a rollback
+    deployment, named in rollbackInfo only then (false: none; left out: the deployment's
+    autoRollbackConfiguration decides, by DEPLOYMENT_STOP_ON_REQUEST). Asking again while the
+    stop is pending answers Pending again. A completed deployment:
+    DeploymentAlreadyCompletedException.
     """
     del original
 
@@ -231,12 +257,66 @@ def _add_stop_deployment(original: None) -> Callable[..., Any]:
                 )
             if rollback is None:
                 rollback = _rolls_back_on(deployment, "DEPLOYMENT_STOP_ON_REQUEST")
-            _end_deployment(
-                backend, deployment, "Stopped", MANUAL_STOP_ERROR, rollback=bool(rollback)
-            )
+            _request_stop(backend, deployment, bool(rollback))
         return ActionResult({"status": "Pending", "statusMessage": _STOP_PENDING})
 
     return stop_deployment
+
+
+def _add_continue_deployment(original: None) -> Callable[..., Any]:
+    """ContinueDeployment (moto lacks it; API_ContinueDeployment.html).
+
+    deploymentWaitType READY_WAIT (the default) reroutes the traffic of a deployment that is
+    Ready (deploymentReadyOption STOP_DEPLOYMENT): it is InProgress again and goes on from the
+    next poll; any other status: DeploymentIsNotInReadyStateException. TERMINATION_WAIT ends
+    the termination wait of a deployment whose original task set is kept
+    (instanceTerminationWaitTimeStarted): the original task set goes and the deployment
+    Succeeded; before that wait: InvalidDeploymentStatusException. A completed deployment:
+    DeploymentAlreadyCompletedException; another wait type: InvalidDeploymentWaitTypeException.
+    The reply is empty.
+    """
+    del original
+
+    def continue_deployment(self: Any) -> Any:
+        from moto.core.responses import EmptyResult
+
+        deployment_id = self._get_param("deploymentId")
+        if not deployment_id:
+            raise _codedeploy_error(
+                "DeploymentIdRequiredException", "At least one deployment ID must be specified."
+            )
+        wait_type = self._get_param("deploymentWaitType") or "READY_WAIT"
+        if wait_type not in ("READY_WAIT", "TERMINATION_WAIT"):
+            raise _codedeploy_error(
+                "InvalidDeploymentWaitTypeException", f"The wait type {wait_type} is invalid."
+            )
+        backend = self.codedeploy_backend
+        with _STATE_LOCK:
+            deployment = backend.get_deployment(str(deployment_id))
+            if deployment.status not in ACTIVE_DEPLOYMENT_STATUSES:
+                raise _codedeploy_error(
+                    "DeploymentAlreadyCompletedException",
+                    f"The deployment {deployment_id} has already completed.",
+                )
+            run = _run_of(deployment)
+            if wait_type == "READY_WAIT":
+                if run is None or deployment.status != "Ready" or run.stop is not None:
+                    raise _codedeploy_error(
+                        "DeploymentIsNotInReadyStateException",
+                        "The deployment does not have a status of Ready and can't continue yet.",
+                    )
+                _continue_from_ready(deployment, run)
+            else:
+                if run is None or run.hold != "termination" or run.stop is not None:
+                    raise _codedeploy_error(
+                        "InvalidDeploymentStatusException",
+                        f"The deployment {deployment_id} is not waiting to terminate the "
+                        "original task set.",
+                    )
+                _skip_termination_wait(backend, deployment, run)
+        return EmptyResult()
+
+    return continue_deployment
 
 
 def _add_batch_get_deployment_groups(original: None) -> Callable[..., Any]:

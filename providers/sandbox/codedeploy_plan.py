@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from providers.sandbox.codedeploy_configs import _deployment_routing, _Routing
 from providers.sandbox.common import (
     _network_with_defaults,
     _now,
@@ -84,9 +85,26 @@ class _Failure:
     diagnostics: dict[str, str]
 
 
+@attrs.frozen
+class _StopRequest:
+    """A StopDeployment not yet in effect: the polls until the deployment is Stopped."""
+
+    polls_left: int
+    rollback: bool
+
+
 @attrs.define
 class _BlueGreen:
-    """One ECS blue/green deployment's plan and progress, kept on moto's DeploymentInfo."""
+    """One ECS blue/green deployment's plan and progress, kept on moto's DeploymentInfo.
+
+    The waits come from the deployment group's blueGreenDeploymentConfiguration and the
+    deployment configuration, counted in polls (one poll is one minute of CodeDeploy's time):
+    ``ready_polls`` (deploymentReadyOption STOP_DEPLOYMENT: how long the deployment stays Ready
+    for a ContinueDeployment; None: traffic is rerouted at once), ``routing`` (how AllowTraffic
+    shifts traffic), ``termination_polls`` (terminateBlueInstancesOnDeploymentSuccess: how long
+    the original task set stays after AfterAllowTraffic). ``hold`` names the wait the deployment
+    is in ("ready", "shift", "termination"), ``hold_polls`` the polls spent in it.
+    """
 
     cluster: str
     service: str
@@ -107,6 +125,15 @@ class _BlueGreen:
     done: int = 0
     green_task_set: str | None = None
     updated_at: Any = None
+    ready_polls: int | None = None
+    routing: _Routing = attrs.Factory(lambda: _Routing("AllAtOnce"))
+    termination_polls: int = 0
+    hold: str | None = None
+    hold_polls: int = 0
+    ready_passed: bool = False
+    green_weight: float = 0.0  # the replacement task set's share of production traffic
+    stop: _StopRequest | None = None
+    restore: dict[str, Any] | None = None  # what the service ran before the green task set took over
 
 
 def _codedeploy_error(code: str, message: str) -> Exception:
@@ -353,7 +380,34 @@ def _failure_of(ecs: Any, task_definition: str, hooks: dict[str, str]) -> _Failu
     return min(failures, key=lambda failure: ECS_LIFECYCLE_EVENTS.index(failure.event))
 
 
-def _plan_ecs_deployment(codedeploy: Any, group: Any, revision: Any) -> tuple[_BlueGreen, str]:
+def _waits_of(codedeploy: Any, group: Any, config_name: str | None) -> dict[str, Any]:
+    """The deployment's waits, in polls, from its group and its deployment configuration.
+
+    API_BlueGreenDeploymentConfiguration.html / API_DeploymentReadyOption.html:
+    actionOnTimeout STOP_DEPLOYMENT waits waitTimeInMinutes for ContinueDeployment, then the
+    deployment is Stopped (CONTINUE_DEPLOYMENT, the default: no wait; waitTimeInMinutes
+    "applies only to the STOP_DEPLOYMENT option"); terminationWaitTimeInMinutes (default 0)
+    keeps the original task set after a successful deployment. The configuration is the
+    deployment's own, else its group's (API_CreateDeployment.html: deploymentConfigName).
+    """
+    blue_green = group.blue_green_deployment_configuration or {}
+    ready = blue_green.get("deploymentReadyOption") or {}
+    ready_polls = None
+    if ready.get("actionOnTimeout") == "STOP_DEPLOYMENT":
+        ready_polls = max(1, int(ready.get("waitTimeInMinutes") or 0))
+    terminate = blue_green.get("terminateBlueInstancesOnDeploymentSuccess") or {}
+    termination_polls = int(terminate.get("terminationWaitTimeInMinutes") or 0)
+    name = config_name or group.deployment_config_name
+    return {
+        "ready_polls": ready_polls,
+        "routing": _deployment_routing(codedeploy, str(name) if name else None),
+        "termination_polls": termination_polls,
+    }
+
+
+def _plan_ecs_deployment(
+    codedeploy: Any, group: Any, revision: Any, config_name: str | None = None
+) -> tuple[_BlueGreen, str]:
     """Validate an ECS CreateDeployment as CodeDeploy does; return its plan and AppSpec content."""
     if not revision:
         raise _codedeploy_error("RevisionRequiredException", "RevisionLocation must be specified")
@@ -419,6 +473,7 @@ def _plan_ecs_deployment(codedeploy: Any, group: Any, revision: Any) -> tuple[_B
         hooks=hooks,
         failure=_failure_of(ecs, task_definition.arn, hooks),
         updated_at=_now(),
+        **_waits_of(codedeploy, group, config_name),
     )
     return run, str(content)
 

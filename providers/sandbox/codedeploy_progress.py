@@ -1,7 +1,8 @@
 """CodeDeploy blue/green deployments of ECS services, their run: how a deployment progresses,
-fails, stops and rolls back one poll at a time, what ECS sees meanwhile (the replacement task
-set, the swap of target groups), and the deployment's one target as GetDeploymentTarget shows
-it. The rules are in ``codedeploy``'s docstring.
+waits (Ready for a reroute, traffic shifting, the termination wait), fails, stops and rolls back
+one poll at a time, what ECS sees meanwhile (the replacement task set, the traffic weights, the
+swap of target groups), and the deployment's one target as GetDeploymentTarget shows it. The
+rules are in ``codedeploy``'s docstring.
 
 The helpers are called with ``_STATE_LOCK`` held.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from providers.sandbox.codedeploy_configs import _Routing
 from providers.sandbox.codedeploy_plan import (
     _RUN,
     ECS_LIFECYCLE_EVENTS,
@@ -23,6 +25,7 @@ from providers.sandbox.codedeploy_plan import (
     _ecs_of,
     _Failure,
     _run_of,
+    _StopRequest,
     _store_deployment,
     _target_group_name,
 )
@@ -38,8 +41,23 @@ from providers.sandbox.common import (
 from providers.sandbox.task_sets import _new_task_set, _recount_task_sets, _set_task_set_counts
 
 #: GetDeployment / BatchGetDeployments calls (that include the deployment) a CodeDeploy
-#: blue/green deployment (or its rollback) takes from Created to Succeeded.
+#: blue/green deployment (or its rollback) takes from Created to Succeeded, without waits.
 CODEDEPLOY_STEPS = 4
+
+#: Polls (GetDeployment / BatchGetDeployments naming the deployment) after StopDeployment until
+#: the deployment is Stopped: the first still shows it as it was, the second Stopped.
+STOP_POLLS = 2
+
+#: errorInformation of a deployment stopped with StopDeployment (the sandbox's wording).
+MANUAL_STOP_ERROR = {"code": "MANUAL_STOP", "message": "The deployment was stopped by the user."}
+
+#: errorInformation of a deployment whose ready wait (deploymentReadyOption STOP_DEPLOYMENT) ran
+#: out before ContinueDeployment (the sandbox's wording; the status is AWS's: Stopped).
+READY_TIMEOUT_ERROR = {
+    "code": "TIMEOUT",
+    "message": "Traffic was not rerouted to the replacement task set before the wait time "
+    "(deploymentReadyOption waitTimeInMinutes) ran out; the deployment was stopped.",
+}
 
 # More sandbox bookkeeping on moto's DeploymentInfo objects (as _RUN, discarded with them).
 _ERROR = "_ecsplan_error_information"
@@ -127,15 +145,28 @@ def _remove_task_set(ecs: Any, service: Any, task_set: Any) -> None:
     _recount_task_sets(ecs, service)
 
 
-def _promote_green(ecs: Any, service: Any, run: _BlueGreen) -> None:
-    """Success: the replacement task set is PRIMARY, the original one is gone, and the service
-    runs the AppSpec's task definition behind the other target group of the pair
-    (CodeDeploy swaps blue and green: kayac/ecspresso#936)."""
+def _promote_green(ecs: Any, service: Any, run: _BlueGreen, *, keep_blue: bool = False) -> None:
+    """Traffic has moved: the replacement task set is PRIMARY and the service runs the AppSpec's
+    task definition behind the other target group of the pair (CodeDeploy swaps blue and green:
+    kayac/ecspresso#936). The original task set goes at once, or (``keep_blue``: the group's
+    termination wait) stays ACTIVE until ``_terminate_blue``; what the service ran is kept in
+    ``run.restore`` until then, for a stop that puts it back."""
     green = _task_set(service, run.green_task_set)
     if green is None:
         return
+    run.restore = {
+        "taskDefinition": service.task_definition,
+        "loadBalancers": copy.deepcopy(service.load_balancers),
+        "launchType": service.launch_type,
+        "overrides": {field: copy.deepcopy(_service_value(service, field)) for field in run.overrides},
+    }
     for task_set in list(service.task_sets):
-        if task_set is not green:
+        if task_set is green:
+            continue
+        if keep_blue:
+            task_set.status = "ACTIVE"
+            task_set.updatedAt = _now()
+        else:
             _remove_task_set(ecs, service, task_set)
     green.status = "PRIMARY"
     green.updatedAt = _now()
@@ -146,11 +177,38 @@ def _promote_green(ecs: Any, service: Any, run: _BlueGreen) -> None:
         if field == "capacityProviderStrategy" and value:
             service.launch_type = None
     _recount_task_sets(ecs, service)
+    if not keep_blue:
+        run.restore = None
+        _add_event(service, "has reached a steady state.")
+
+
+def _terminate_blue(ecs: Any, service: Any, run: _BlueGreen) -> None:
+    """The termination wait is over: the original task set goes."""
+    if service is None:
+        return
+    for task_set in list(service.task_sets):
+        if task_set.id != run.green_task_set:
+            _remove_task_set(ecs, service, task_set)
+    run.restore = None
+    _recount_task_sets(ecs, service)
     _add_event(service, "has reached a steady state.")
 
 
 def _discard_green(ecs: Any, service: Any, run: _BlueGreen) -> None:
-    """Failure or stop: the replacement task set goes; the service keeps what it ran."""
+    """Failure or stop: the replacement task set goes; the service keeps (or, stopped during the
+    termination wait, gets back) what it ran, on the original task set."""
+    if service is not None and run.restore is not None:
+        blue = _task_set(service, run.blue_task_set)
+        if blue is not None:
+            blue.status = "PRIMARY"
+            blue.updatedAt = _now()
+        service.task_definition = run.restore["taskDefinition"]
+        service.load_balancers = run.restore["loadBalancers"]
+        service.launch_type = run.restore["launchType"]
+        for field, value in run.restore["overrides"].items():
+            _set_service_value(service, field, value)
+        run.restore = None
+    run.green_weight = 0.0
     green = _task_set(service, run.green_task_set)
     if green is not None:
         _remove_task_set(ecs, service, green)
@@ -162,57 +220,55 @@ def _begin_event(ecs: Any, service: Any, deployment: Any, run: _BlueGreen, index
     if event["status"] != "Pending":
         return
     _start_event(event)
-    if event["lifecycleEventName"] == "Install" and run.rollback_of is None and service is not None:
+    name = event["lifecycleEventName"]
+    if name == "Install" and run.rollback_of is None and service is not None:
         _install_green(ecs, service, deployment, run)
+    if name == "AllowTraffic" and run.rollback_of is None and run.routing.polls:
+        # Canary / linear: the first increment now, the rest over the next polls.
+        run.green_weight = run.routing.weight_after(0)
+        _enter_hold(run, "shift")
 
 
-def _advance_deployment(codedeploy: Any, deployment: Any) -> None:
-    """One GetDeployment / BatchGetDeployments poll's worth of progress for one deployment.
+def _enter_hold(run: _BlueGreen, hold: str) -> None:
+    run.hold = hold
+    run.hold_polls = 0
 
-    Poll k completes the lifecycle events up to len(events) * k // CODEDEPLOY_STEPS and starts
-    the next one, so CODEDEPLOY_STEPS polls take a deployment from Created to Succeeded. A
-    failing event is shown InProgress on at least one poll, and fails on the next.
-    """
-    run = _run_of(deployment)
-    if run is None or deployment.status not in ("Created", "InProgress"):
-        return
-    ecs = _ecs_of(codedeploy)
-    service = _live_service(ecs, run)
-    if deployment.status == "Created":
-        deployment.status = "InProgress"
-        deployment.start_time = _now()
-        _set_overview(deployment, "InProgress")
+
+def _enters_ready_wait(deployment: Any, run: _BlueGreen, index: int) -> bool:
+    """Before BeforeAllowTraffic, with deploymentReadyOption STOP_DEPLOYMENT: the deployment is
+    Ready until ContinueDeployment (READY_WAIT) or the wait runs out."""
+    if (
+        run.events[index]["lifecycleEventName"] != "BeforeAllowTraffic"
+        or run.ready_polls is None
+        or run.ready_passed
+        or run.rollback_of is not None
+    ):
+        return False
+    deployment.status = "Ready"
+    _set_overview(deployment, "Ready")
+    _enter_hold(run, "ready")
+    return True
+
+
+def _continue_from_ready(deployment: Any, run: _BlueGreen) -> None:
+    """ContinueDeployment READY_WAIT: traffic is rerouted from the next poll on."""
+    deployment.status = "InProgress"
+    _set_overview(deployment, "InProgress")
+    run.hold = None
+    run.ready_passed = True
     run.updated_at = _now()
-    if service is None and run.rollback_of is None:
-        _end_deployment(
-            codedeploy,
-            deployment,
-            "Failed",
-            {"code": "INVALID_ECS_SERVICE", "message": f"The ECS service {run.service} is gone."},
-        )
-        return
-    run.polls += 1
-    target = len(run.events) * min(run.polls, CODEDEPLOY_STEPS) // CODEDEPLOY_STEPS
-    while run.done < target:
-        event = run.events[run.done]
-        failure = run.failure
-        if failure is not None and failure.event == event["lifecycleEventName"]:
-            if event["status"] == "InProgress":
-                _end_deployment(codedeploy, deployment, "Failed", failure.error, failure)
-            else:
-                _begin_event(ecs, service, deployment, run, run.done)
-            return
-        _begin_event(ecs, service, deployment, run, run.done)
-        _finish_event(event, "Succeeded")
-        run.done += 1
-    if run.done < len(run.events):
-        _begin_event(ecs, service, deployment, run, run.done)
-        return
+
+
+def _succeed(codedeploy: Any, ecs: Any, service: Any, deployment: Any, run: _BlueGreen) -> None:
     deployment.status = "Succeeded"
     deployment.complete_time = _now()
     _set_overview(deployment, "Succeeded")
+    run.hold = None
     if run.rollback_of is None:
-        _promote_green(ecs, service, run)
+        if run.restore is not None:
+            _terminate_blue(ecs, service, run)
+        else:
+            _promote_green(ecs, service, run)
     else:
         rolled_back = codedeploy.deployments.get(run.rollback_of)
         info = getattr(rolled_back, _ROLLBACK_INFO, None) if rolled_back is not None else None
@@ -221,6 +277,116 @@ def _advance_deployment(codedeploy: Any, deployment: Any) -> None:
                 f"Deployment {run.rollback_of} was rolled back by deployment "
                 f"{deployment.deployment_id}."
             )
+
+
+def _skip_termination_wait(codedeploy: Any, deployment: Any, run: _BlueGreen) -> None:
+    """ContinueDeployment TERMINATION_WAIT: the original task set goes now."""
+    ecs = _ecs_of(codedeploy)
+    run.updated_at = _now()
+    _succeed(codedeploy, ecs, _live_service(ecs, run), deployment, run)
+
+
+def _one_poll_of_hold(codedeploy: Any, ecs: Any, service: Any, deployment: Any, run: _BlueGreen) -> bool:
+    """A poll spent in a wait; True when the wait ended and the deployment goes on this poll."""
+    run.hold_polls += 1
+    if run.hold == "ready":
+        if run.hold_polls >= (run.ready_polls or 0):
+            # Stopped (API_DeploymentReadyOption.html); rolled back as after DEPLOYMENT_FAILURE
+            # when configured so (the sandbox's reading: AWS documents no rollback event for it).
+            _end_deployment(codedeploy, deployment, "Stopped", READY_TIMEOUT_ERROR)
+        return False
+    if run.hold == "shift":
+        run.green_weight = run.routing.weight_after(run.hold_polls)
+        if run.hold_polls < run.routing.polls:
+            return False
+        run.hold = None
+        return True
+    if run.hold == "termination" and run.hold_polls >= run.termination_polls:
+        _succeed(codedeploy, ecs, service, deployment, run)
+    return False
+
+
+def _advance_deployment(codedeploy: Any, deployment: Any) -> None:
+    """One GetDeployment / BatchGetDeployments poll's worth of progress for one deployment.
+
+    Outside the waits, poll k completes the lifecycle events up to
+    len(events) * k // CODEDEPLOY_STEPS and starts the next one, so CODEDEPLOY_STEPS polls take
+    a deployment without waits from Created to Succeeded. A failing event is shown InProgress on
+    at least one poll, and fails on the next. The waits (``_BlueGreen``) take their own polls: a
+    StopDeployment takes effect ``STOP_POLLS`` polls later; Ready holds before
+    BeforeAllowTraffic; a canary / linear AllowTraffic shifts over its polls; the termination
+    wait keeps the original task set (the deployment InProgress) after AfterAllowTraffic.
+    """
+    run = _run_of(deployment)
+    if run is None or deployment.status not in ("Created", "InProgress", "Ready"):
+        return
+    run.updated_at = _now()
+    if run.stop is not None:
+        run.stop = attrs.evolve(run.stop, polls_left=run.stop.polls_left - 1)
+        if run.stop.polls_left <= 0:
+            _end_deployment(codedeploy, deployment, "Stopped", MANUAL_STOP_ERROR, rollback=run.stop.rollback)
+        return
+    ecs = _ecs_of(codedeploy)
+    service = _live_service(ecs, run)
+    if deployment.status == "Created":
+        deployment.status = "InProgress"
+        deployment.start_time = _now()
+        _set_overview(deployment, "InProgress")
+    if service is None and run.rollback_of is None:
+        _end_deployment(
+            codedeploy,
+            deployment,
+            "Failed",
+            {"code": "INVALID_ECS_SERVICE", "message": f"The ECS service {run.service} is gone."},
+        )
+        return
+    if run.hold is not None and not _one_poll_of_hold(codedeploy, ecs, service, deployment, run):
+        return
+    run.polls += 1
+    target = len(run.events) * min(run.polls, CODEDEPLOY_STEPS) // CODEDEPLOY_STEPS
+    while run.done < target:
+        event = run.events[run.done]
+        failure = run.failure
+        if _enters_ready_wait(deployment, run, run.done):
+            return
+        if failure is not None and failure.event == event["lifecycleEventName"]:
+            if event["status"] == "InProgress":
+                _end_deployment(codedeploy, deployment, "Failed", failure.error, failure)
+            else:
+                _begin_event(ecs, service, deployment, run, run.done)
+            return
+        _begin_event(ecs, service, deployment, run, run.done)
+        if run.hold is not None:  # AllowTraffic shifts traffic over the next polls
+            return
+        _finish_event(event, "Succeeded")
+        if event["lifecycleEventName"] == "AllowTraffic":
+            run.green_weight = 100.0
+        run.done += 1
+    if run.done < len(run.events):
+        if not _enters_ready_wait(deployment, run, run.done):
+            _begin_event(ecs, service, deployment, run, run.done)
+        return
+    if run.rollback_of is None and run.termination_polls and run.restore is None:
+        # terminateBlueInstancesOnDeploymentSuccess: traffic has moved, the original task set
+        # stays for terminationWaitTimeInMinutes, the deployment InProgress meanwhile.
+        _promote_green(ecs, service, run, keep_blue=True)
+        deployment.instance_termination_wait_time_started = True
+        _enter_hold(run, "termination")
+        return
+    _succeed(codedeploy, ecs, service, deployment, run)
+
+
+def _request_stop(codedeploy: Any, deployment: Any, rollback: bool) -> None:
+    """StopDeployment: AWS answers Pending and stops the deployment a little later; the
+    sandbox stops it STOP_POLLS polls later (the deployment goes no further meanwhile). A
+    deployment of another compute platform (never progressed) stops at once."""
+    run = _run_of(deployment)
+    if run is None:
+        _end_deployment(codedeploy, deployment, "Stopped", MANUAL_STOP_ERROR, rollback=rollback)
+        return
+    if run.stop is None:
+        run.stop = _StopRequest(polls_left=STOP_POLLS, rollback=rollback)
+        run.updated_at = _now()
 
 
 def _end_deployment(
@@ -239,6 +405,8 @@ def _end_deployment(
     deployment.complete_time = _now()
     setattr(deployment, _ERROR, dict(error))
     if run is not None:
+        run.hold = None
+        run.stop = None
         _set_overview(deployment, "Failed")
         for event in run.events:
             if failure is not None and event["lifecycleEventName"] == failure.event:
@@ -307,6 +475,16 @@ def _start_rollback(codedeploy: Any, failed: Any, run: _BlueGreen) -> None:
             done=0,
             green_task_set=None,
             updated_at=_now(),
+            # CodeDeploy reroutes a rollback's traffic at once, without the group's waits.
+            ready_polls=None,
+            routing=_Routing("AllAtOnce"),
+            termination_polls=0,
+            hold=None,
+            hold_polls=0,
+            ready_passed=False,
+            green_weight=0.0,
+            stop=None,
+            restore=None,
         ),
     )
     setattr(rollback, _ROLLBACK_INFO, {"rollbackTriggeringDeploymentId": failed.deployment_id})
@@ -355,6 +533,7 @@ def _target_status(deployment: Any) -> str:
         "Created": "Pending",
         "Queued": "Pending",
         "InProgress": "InProgress",
+        "Ready": "Ready",
         "Succeeded": "Succeeded",
         "Failed": "Failed",
         "Stopped": "Failed",
@@ -364,14 +543,12 @@ def _target_status(deployment: Any) -> str:
 def _ecs_target(codedeploy: Any, deployment: Any, run: _BlueGreen) -> dict[str, Any]:
     """The deployment's one target, the ECS service (API_ECSTarget.html)."""
     service = _live_service(_ecs_of(codedeploy), run)
-    allow_traffic = run.events[ECS_LIFECYCLE_EVENTS.index("AllowTraffic")]
-    traffic_shifted = allow_traffic["status"] == "Succeeded"
     task_sets = []
     for task_set_id, label in ((run.blue_task_set, "Blue"), (run.green_task_set, "Green")):
         task_set = _task_set(service, task_set_id)
         if task_set is None:
             continue
-        carries_traffic = (label == "Green") == traffic_shifted
+        weight = run.green_weight if label == "Green" else 100.0 - run.green_weight
         target_group = (task_set.load_balancers or [{}])[0].get("targetGroupArn")
         info: dict[str, Any] = {
             "identifer": task_set.id,  # sic: the API member is spelt so (ECSTaskSet)
@@ -379,7 +556,7 @@ def _ecs_target(codedeploy: Any, deployment: Any, run: _BlueGreen) -> dict[str, 
             "pendingCount": task_set.pending_count,
             "runningCount": task_set.running_count,
             "status": task_set.status,
-            "trafficWeight": 100.0 if carries_traffic else 0.0,
+            "trafficWeight": weight,
             "taskSetLabel": label,
         }
         if target_group:

@@ -14,8 +14,8 @@ Patches:
   runningCount, pendingCount) running its task definition behind its load balancers.
 - ``code_deploy_refuses_rolling_fields``
   (``moto.ecs.responses.EC2ContainerServiceResponse.update_service``): UpdateService on a
-  CODE_DEPLOY service refuses a new task definition, network parameters, platform version and
-  load balancers with AWS's messages.
+  CODE_DEPLOY service refuses a task definition (even the one it runs), forceNewDeployment,
+  network parameters, platform version and load balancers with AWS's messages.
 - ``update_service_like_ecs`` (``moto.ecs.models.EC2ContainerServiceBackend.update_service``,
   replaced): full task definition ARN, partial deploymentConfiguration merge, a new deployment
   only when a deployment-starting field changes (or forceNewDeployment); on a CODE_DEPLOY
@@ -273,17 +273,26 @@ def _patch_create_service_keeps_fields(original: Callable[..., Any]) -> Callable
 def _refuse_code_deploy_changes(backend: Any, service: Any, params: dict[str, Any]) -> None:
     """UpdateService on a CODE_DEPLOY service: these go through CodeDeploy CreateDeployment.
 
-    Messages as real ECS returns them (terraform-provider-aws#13473, kayac/ecspresso#393).
+    Messages as real ECS returns them (terraform-provider-aws#13473, kayac/ecspresso#393,
+    boto/boto3#1936). taskDefinition is refused whenever it is given, the revision the service
+    runs included: API_UpdateService.html lists what a CODE_DEPLOY service may change
+    ("only the desired count, deployment configuration, health check grace period, task
+    placement constraints and strategies, enable ECS managed tags option, and propagate tags"),
+    and the task definition is not among them. forceNewDeployment true is refused with "Cannot
+    force a new deployment on services with a CODE_DEPLOY deployment controller. Use AWS
+    CodeDeploy to trigger a new deployment." (aws-actions/amazon-ecs-deploy-task-definition#345:
+    "force-new-deployment only applies to ECS services with deployment controller type of ECS";
+    the message as users quote it, e.g. for a capacity provider change on such a service). A
+    request with both gets the task definition's message (boto/boto3#1936).
     """
     suffix = (
         "on services with a CODE_DEPLOY deployment controller. "
         "Use AWS CodeDeploy to trigger a new deployment."
     )
-    task_definition = params.get("taskDefinition")
-    if task_definition:
-        arn = backend.describe_task_definition(task_definition).arn
-        if arn != service.task_definition:
-            raise _invalid_parameter(f"Unable to update task definition {suffix}")
+    if params.get("taskDefinition"):
+        raise _invalid_parameter(f"Unable to update task definition {suffix}")
+    if params.get("forceNewDeployment"):
+        raise _invalid_parameter(f"Cannot force a new deployment {suffix}")
     if params.get("networkConfiguration") is not None:
         raise _invalid_parameter(f"Unable to update network parameters {suffix}")
     if params.get("loadBalancers") is not None:
