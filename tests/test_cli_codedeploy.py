@@ -29,11 +29,11 @@ def action_types(doc):
 
 def test_created_service_plans_clean_and_new_image_deploys_blue_green(bluegreen):
     bg = bluegreen.create()
-    assert bg.run("plan", "--detailed-exitcode").returncode == 0
+    bg.assert_plans_clean()
     blue = svc(bg)["loadBalancers"][0]["targetGroupArn"]
 
     new = {"IMAGE_TAG": "1.27"}
-    doc = json.loads(bg.run("plan", "--format", "json", env=new).stdout)
+    doc = bg.plan_document(env=new)
     assert doc["services"][0]["controller"] == "CODE_DEPLOY"
     assert action_types(doc) == ["register_task_definition", "create_deployment"]
     deploy = doc["services"][0]["actions"][1]
@@ -54,7 +54,7 @@ def test_created_service_plans_clean_and_new_image_deploys_blue_green(bluegreen)
     live = svc(bg)
     assert live["taskDefinition"].endswith("task-definition/web-bg:2")
     assert live["loadBalancers"][0]["targetGroupArn"] != blue  # CodeDeploy swapped blue and green...
-    assert bg.run("plan", "--detailed-exitcode", env=new).returncode == 0  # ...and that is not a change
+    bg.assert_plans_clean(env=new)  # ...and that is not a change
 
     (create,) = requests(bg, "CreateDeployment")
     spec = appspec_of(create)
@@ -69,7 +69,7 @@ def test_created_service_plans_clean_and_new_image_deploys_blue_green(bluegreen)
 def test_allowed_attribute_changes_use_update_service_without_forbidden_fields(bluegreen):
     bg = bluegreen.create()
     env = {"IMAGE_TAG": "1.27", "DESIRED_COUNT": "3"}
-    doc = json.loads(bg.run("plan", "--format", "json", env=env).stdout)
+    doc = bg.plan_document(env=env)
     assert action_types(doc) == ["register_task_definition", "update_service", "create_deployment"]
     res = bg.run("apply", "--auto-approve", env=env)
     assert res.returncode == 0, res.stdout + res.stderr
@@ -82,7 +82,7 @@ def test_network_change_travels_in_the_appspec(bluegreen):
     bg = bluegreen.create()
     sd = bg.path / "ecs-service-def.json"
     sd.write_text(sd.read_text().replace('"assignPublicIp": "DISABLED"', '"assignPublicIp": "ENABLED"'))
-    doc = json.loads(bg.run("plan", "--format", "json").stdout)
+    doc = bg.plan_document()
     assert action_types(doc) == ["create_deployment"]
     assert doc["services"][0]["actions"][0]["changes"][0]["path"] == "networkConfiguration.awsvpcConfiguration.assignPublicIp"
     res = bg.run("apply", "--auto-approve")
@@ -90,7 +90,7 @@ def test_network_change_travels_in_the_appspec(bluegreen):
     assert requests(bg, "UpdateService") == []
     props = appspec_of(requests(bg, "CreateDeployment")[0])["Resources"][0]["TargetService"]["Properties"]
     assert props["NetworkConfiguration"]["AwsvpcConfiguration"]["AssignPublicIp"] == "ENABLED"
-    assert bg.run("plan", "--detailed-exitcode").returncode == 0
+    bg.assert_plans_clean()
 
 
 def test_names_in_the_config_skip_discovery(bluegreen):
@@ -152,10 +152,10 @@ def test_already_suspended_autoscaling_is_left_suspended(bluegreen):
 @pytest.mark.parametrize("args", [["apply", "--rollback-events", "DEPLOYMENT_FAILURE,ON_A_WHIM"],
                                   ["plan", "--rollback-events", "nope"]])
 def test_unknown_rollback_event_is_a_usage_error_before_any_call(bluegreen, args):
-    bg = bluegreen.create()
-    res = bg.run(*args, env={"IMAGE_TAG": "1.27"})
+    bluegreen.aws.server.clear_requests()
+    res = bluegreen.run(*args, env={"IMAGE_TAG": "1.27"})
     assert res.returncode == 1 and "DEPLOYMENT_STOP_ON_ALARM" in res.stderr
-    assert bg.aws.server.requests == []
+    assert bluegreen.aws.server.requests == []
 
 
 def test_no_wait_then_wait_follows_the_codedeploy_deployment(bluegreen):

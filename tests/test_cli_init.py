@@ -11,7 +11,7 @@ def ok(res):
 
 
 def test_init_from_a_rolling_service_plans_clean(project, tmp_path):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     out = tmp_path / "imported"
     res = ok(project.run("init", "--cluster", "ecsplan-demo", "--service", "web", "--dir", str(out)))
     assert "wrote" in res.stdout
@@ -20,22 +20,20 @@ def test_init_from_a_rolling_service_plans_clean(project, tmp_path):
     assert "taskDefinitionArn" not in td and "revision" not in td and td["family"] == "web"
     assert {"deployments", "events", "serviceArn", "taskDefinition", "runningCount"}.isdisjoint(sd)
     assert sd["desiredCount"] == 2 and sd["launchType"] == "FARGATE"
-    plan = project.run("plan", "-c", str(out / "ecsplan.yml"), "--detailed-exitcode")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
+    project.assert_plans_clean(config=[out / "ecsplan.yml"])
 
 
 def test_init_from_a_blue_green_service_plans_clean(bluegreen, tmp_path):
     bg = bluegreen.create()
-    ok(bg.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))  # the target group is swapped now
+    bg.deploy(env={"IMAGE_TAG": "1.27"})  # the target group is swapped now
     out = tmp_path / "imported"
     ok(bg.run("init", "--cluster", "ecsplan-demo", "--service", "web-bg", "--dir", str(out)))
     assert json.loads((out / "ecs-service-def.json").read_text())["deploymentController"] == {"type": "CODE_DEPLOY"}
-    plan = bg.run("plan", "-c", str(out / "ecsplan.yml"), "--detailed-exitcode")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
+    bg.assert_plans_clean(config=[out / "ecsplan.yml"])
 
 
 def test_init_does_not_overwrite_and_names_a_missing_service(project, tmp_path):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     out = tmp_path / "imported"
     ok(project.run("init", "--cluster", "ecsplan-demo", "--service", "web", "--dir", str(out)))
     again = project.run("init", "--cluster", "ecsplan-demo", "--service", "web", "--dir", str(out))

@@ -1,5 +1,6 @@
 """Plans for review: saved plans, stale-plan refusal, JSON, Markdown, masking, many configs;
-through the CLI against the sandbox server."""
+through the CLI against the sandbox server. What the renderers print is pinned on saved plans in
+tests/test_golden.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import stat
 
 import pytest
 
-from tests.test_golden import CHANGES, check
+from planner import planfile
+from providers import app
+from tests.helpers_golden import CHANGES, saved_plan_path
 
 WRITES = {"RegisterTaskDefinition", "UpdateService", "CreateService", "TagResource", "UntagResource", "CreateDeployment"}
 
@@ -22,22 +25,13 @@ def ok(res):
 
 @pytest.fixture
 def deployed(project):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     project.aws.server.clear_requests()
     return project
 
 
 def writes(project):
     return [r.action for r in project.aws.server.requests if r.action in WRITES]
-
-
-def test_markdown_for_a_changed_service(deployed):
-    md = ok(deployed.run("plan", "--format", "markdown", env=CHANGES)).stdout
-    assert "**Plan: 1 to register, 1 to update.**" in md
-    assert "<details><summary><b>web</b>" in md and "```diff" in md and "</details>" in md
-    assert '+ containerDefinitions[web].image: "public.ecr.aws/nginx/nginx:1.27"' in md
-    assert "\033[" not in md and "correct-horse" not in md and "hunter2" not in md
-    check("plan-update.md", md, deployed)
 
 
 def test_saved_plan_applies_exactly_without_prompt_or_config(deployed, tmp_path):
@@ -56,17 +50,15 @@ def test_saved_plan_applies_exactly_without_prompt_or_config(deployed, tmp_path)
     assert env["DB_PASSWORD"] == "correct-horse"  # the plan file keeps the real value
 
 
-def test_plan_file_with_config_is_a_usage_error(deployed, tmp_path):
-    plan_file = tmp_path / "p.json"
-    ok(deployed.run("plan", "--out", str(plan_file), env=CHANGES))
-    res = deployed.run("apply", str(plan_file), "-c", "ecspresso.yml")
+def test_plan_file_with_config_is_a_usage_error(project):
+    res = project.run("apply", str(saved_plan_path("update")), "-c", "ecspresso.yml")
     assert res.returncode == 1 and "not both" in res.stderr
+    assert project.aws.mutations() == []
 
 
 def test_stale_plan_is_refused_and_nothing_is_written(deployed, tmp_path):
-    plan_file = tmp_path / "p.json"
-    ok(deployed.run("plan", "--out", str(plan_file), env={"IMAGE_TAG": "1.27"}))
-    ok(deployed.run("apply", "--auto-approve", env={"DESIRED_COUNT": "4"}))  # someone else changed it
+    plan_file = deployed.save_plan(tmp_path / "p.json", env={"IMAGE_TAG": "1.27"})
+    deployed.deploy(env={"DESIRED_COUNT": "4"})  # someone else changed it
     deployed.aws.server.clear_requests()
     res = deployed.run("apply", str(plan_file))
     assert res.returncode == 1
@@ -75,17 +67,15 @@ def test_stale_plan_is_refused_and_nothing_is_written(deployed, tmp_path):
 
 
 def test_volatile_fields_do_not_make_a_plan_stale(deployed, tmp_path):
-    ok(deployed.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"}))
-    plan_file = tmp_path / "p.json"
-    ok(deployed.run("plan", "--out", str(plan_file), env={"IMAGE_TAG": "1.27", "DESIRED_COUNT": "3"}))
-    ok(deployed.run("wait"))  # the rollout moves on: events, running counts, deployments change
+    deployed.deploy(env={"IMAGE_TAG": "1.27"}, wait=False)
+    plan_file = deployed.save_plan(tmp_path / "p.json", env={"IMAGE_TAG": "1.27", "DESIRED_COUNT": "3"})
+    deployed.wait()  # the rollout moves on: events, running counts, deployments change
     ok(deployed.run("apply", str(plan_file)))
     assert deployed.aws.service()["desiredCount"] == 3
 
 
 def test_plan_for_another_region_or_account_is_refused(deployed, tmp_path):
-    plan_file = tmp_path / "p.json"
-    ok(deployed.run("plan", "--out", str(plan_file), env=CHANGES))
+    plan_file = deployed.save_plan(tmp_path / "p.json", env=CHANGES)
     deployed.aws.server.clear_requests()
     res = deployed.run("apply", str(plan_file), "--region", "eu-west-1")
     assert res.returncode == 1 and "saved plan is for region us-east-1" in res.stderr
@@ -97,33 +87,30 @@ def test_plan_for_another_region_or_account_is_refused(deployed, tmp_path):
     assert writes(deployed) == []
 
 
-def test_bad_plan_files(deployed, tmp_path):
+def test_bad_plan_files(project, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    res = deployed.run("apply", str(bad))
+    res = project.run("apply", str(bad))
     assert res.returncode == 1 and "not a plan file" in res.stderr and "Traceback" not in res.stderr
-    printed = tmp_path / "printed.json"
-    printed.write_text(deployed.run("plan", "--format", "json", env=CHANGES).stdout)
-    res = deployed.run("apply", str(printed))
+    printed = tmp_path / "printed.json"  # what `ecsplan plan --format json` prints
+    printed.write_text(app.render_plan(planfile.load(str(saved_plan_path("update"))), "json", color=False))
+    res = project.run("apply", str(printed))
     assert res.returncode == 1 and "--format json` output, not a plan file" in res.stderr
-    assert deployed.run("apply", str(tmp_path / "missing.json")).returncode == 1
-    assert writes(deployed) == []
+    assert project.run("apply", str(tmp_path / "missing.json")).returncode == 1
+    assert writes(project) == []
 
 
-def test_secret_values_are_masked_everywhere_people_read(deployed):
-    env = {"DB_PASSWORD": "correct-horse"}
-    for fmt in ("text", "json", "markdown"):
-        out = deployed.run("plan", "--format", fmt, env=env).stdout
-        assert "containerDefinitions[web].environment[DB_PASSWORD]" in out
-        assert "correct-horse" not in out and "hunter2" not in out and "(sensitive)" in out
-    res = ok(deployed.run("apply", "--auto-approve", env=env))
-    assert "correct-horse" not in res.stdout + res.stderr
+def test_secret_values_are_not_printed_by_apply(deployed):
+    # The plan in every format masks them (tests/test_golden.py); apply prints more than the plan.
+    res = ok(deployed.run("apply", "--auto-approve", env={"DB_PASSWORD": "correct-horse"}))
+    assert "containerDefinitions[web].environment[DB_PASSWORD]: (sensitive) -> (sensitive)" in res.stdout
+    assert "correct-horse" not in res.stdout + res.stderr and "hunter2" not in res.stdout + res.stderr
 
 
 def test_sensitive_patterns_from_the_config(deployed):
     cfg = deployed.path / "ecspresso.yml"
     cfg.write_text(cfg.read_text() + "sensitive: [LOG_LEVEL]\n")
-    out = deployed.run("plan", env={"LOG_LEVEL": "debug"}).stdout
+    out = deployed.plan_text(env={"LOG_LEVEL": "debug"})
     assert "environment[LOG_LEVEL]: (sensitive) -> (sensitive)" in out and "debug" not in out
 
 
@@ -134,16 +121,16 @@ def test_folder_of_configs_plans_every_service_in_one_document(deployed, tmp_pat
     for name, text in (("ecspresso.yml", ("service: web", "service: api")), ("ecs-task-def.json", ('"family": "web"', '"family": "api"'))):
         p = root / "api" / name
         p.write_text(p.read_text().replace(*text))
-    ok(deployed.run("apply", "--auto-approve", "-c", str(root / "api")))
+    deployed.deploy(config=[root / "api"])
     doc = json.loads(ok(deployed.run("plan", "-c", str(root), "--format", "json", env={"IMAGE_TAG": "1.27"})).stdout)
     assert [s["service"] for s in doc["services"]] == ["api", "web"]
     assert all(s["actions"] for s in doc["services"])
     # only web changes when only web's tag moves
     (root / "web" / "ecs-task-def.json").write_text((root / "web" / "ecs-task-def.json").read_text().replace("{{ env `IMAGE_TAG` `1.25` }}", "1.27"))
-    doc = json.loads(ok(deployed.run("plan", "-c", str(root), "--format", "json")).stdout)
+    doc = deployed.plan_document(config=[root])
     assert {s["service"]: bool(s["actions"]) for s in doc["services"]} == {"api": False, "web": True}
     assert doc["summary"]["changed_services"] == 1
-    text = deployed.run("plan", "-c", str(root), "-c", str(root / "web")).stdout
+    text = deployed.plan_text(config=[root, root / "web"])
     assert "# api (cluster ecsplan-demo, controller ECS): no changes" in text
 
 

@@ -12,8 +12,8 @@ def ok(res):
 
 
 def test_rolling_rollback_returns_to_the_previous_revision(project):
-    ok(project.run("apply", "--auto-approve"))
-    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
+    project.deploy()
+    project.deploy(env={"IMAGE_TAG": "1.27"})
     project.aws.server.clear_requests()
     declined = project.run("rollback", input="n\n")
     assert declined.returncode == 1 and "ecsplan will roll back with the following actions" in declined.stdout
@@ -28,8 +28,8 @@ def test_rolling_rollback_returns_to_the_previous_revision(project):
 
 
 def test_rollback_plan_as_json_then_saved_and_applied_like_any_plan(project):
-    ok(project.run("apply", "--auto-approve"))
-    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
+    project.deploy()
+    project.deploy(env={"IMAGE_TAG": "1.27"})
     project.aws.server.clear_requests()
     shown = project.run("rollback", "--format", "json")  # stdin closed: the question is declined
     assert shown.returncode == 1 and "Roll back?" in shown.stderr and "Rollback cancelled" in shown.stderr
@@ -46,10 +46,10 @@ def test_rollback_plan_as_json_then_saved_and_applied_like_any_plan(project):
 
 
 def test_a_saved_rollback_plan_goes_stale_like_any_plan(project):
-    ok(project.run("apply", "--auto-approve"))
-    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
-    ok(project.run("rollback", "--out", "rollback.plan"))
-    ok(project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.28"}))  # someone deployed since
+    project.deploy()
+    project.deploy(env={"IMAGE_TAG": "1.27"})
+    project.save_plan(project.path / "rollback.plan", rollback=True)  # `ecsplan rollback --out rollback.plan`
+    project.deploy(env={"IMAGE_TAG": "1.28"})  # someone deployed since
     project.aws.server.clear_requests()
     res = project.run("apply", "rollback.plan")
     assert res.returncode == 1 and "saved plan is stale" in res.stderr and "taskDefinition changed" in res.stderr
@@ -57,14 +57,14 @@ def test_a_saved_rollback_plan_goes_stale_like_any_plan(project):
 
 
 def test_nothing_older_to_roll_back_to(project):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     res = project.run("rollback", "--auto-approve")
     assert res.returncode == 1 and "no ACTIVE revision older than web:1" in res.stderr
 
 
 def test_codedeploy_rollback_stops_the_deployment_in_progress(bluegreen):
     bg = bluegreen.create()
-    ok(bg.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"}))
+    bg.deploy(env={"IMAGE_TAG": "1.27"}, wait=False)
     res = ok(bg.run("rollback", "--auto-approve"))
     (stop,) = [r for r in bg.aws.server.requests if r.action == "StopDeployment"]
     assert stop.params["autoRollbackEnabled"] is True
@@ -75,7 +75,7 @@ def test_codedeploy_rollback_stops_the_deployment_in_progress(bluegreen):
 
 def test_codedeploy_rollback_deploys_the_previous_revision_when_nothing_runs(bluegreen):
     bg = bluegreen.create()
-    ok(bg.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"}))
+    bg.deploy(env={"IMAGE_TAG": "1.27"})
     res = ok(bg.run("rollback", "--auto-approve"))
     assert "+ create_deployment: blue/green deployment through CodeDeploy" in res.stdout
     assert "task-definition/web-bg:2\" -> \"arn:aws:ecs:us-east-1:123456789012:task-definition/web-bg:1\"" in res.stdout
@@ -84,7 +84,7 @@ def test_codedeploy_rollback_deploys_the_previous_revision_when_nothing_runs(blu
 
 
 def test_status_shows_deployments_and_events(project):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     res = ok(project.run("status"))
     assert "Service: web  Cluster: ecsplan-demo  Controller: ECS" in res.stdout
     assert "Deployments: PRIMARY web:1 running 2/2 (COMPLETED)" in res.stdout
@@ -93,7 +93,7 @@ def test_status_shows_deployments_and_events(project):
 
 def test_status_of_a_blue_green_service_shows_task_sets_and_the_deployment(bluegreen):
     bg = bluegreen.create()
-    ok(bg.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"}))
+    bg.deploy(env={"IMAGE_TAG": "1.27"}, wait=False)
     res = ok(bg.run("status"))
     assert "Controller: CODE_DEPLOY" in res.stdout and "TaskSet PRIMARY: web-bg:1" in res.stdout
     assert "CodeDeploy: deployment d-" in res.stdout and "AppECS-ecsplan-demo-web-bg/DgpECS-ecsplan-demo-web-bg" in res.stdout

@@ -1,20 +1,13 @@
-"""The foundation, end to end: the CLI in a subprocess against the sandbox server over HTTP."""
+"""The foundation, end to end: the CLI in a subprocess against the sandbox server over HTTP (the
+deploy a test starts from is made in process: tests/helpers_cli.py)."""
 
 from __future__ import annotations
-
-import json
 
 
 def apply_ok(project, *args, env=None):
     res = project.run("apply", "--auto-approve", *args, env=env)
     assert res.returncode == 0, res.stdout + res.stderr
     return res
-
-
-def plan_json(project, env=None):
-    res = project.run("plan", "--format", "json", env=env)
-    assert res.returncode == 0, res.stderr
-    return json.loads(res.stdout)
 
 
 def action_types(doc):
@@ -30,11 +23,11 @@ def test_missing_service_is_created_then_plans_clean(project):
     clean = project.run("plan", "--detailed-exitcode")
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "No changes" in clean.stdout
-    assert action_types(plan_json(project)) == []
+    assert action_types(project.plan_document()) == []
 
 
 def test_new_image_registers_updates_waits_and_replans_clean(project):
-    apply_ok(project)
+    project.deploy()
     before = project.aws.service()["taskDefinition"]
     new = {"IMAGE_TAG": "1.27"}
 
@@ -42,7 +35,7 @@ def test_new_image_registers_updates_waits_and_replans_clean(project):
     assert plan.returncode == 2, plan.stderr
     assert '"public.ecr.aws/nginx/nginx:1.25" -> "public.ecr.aws/nginx/nginx:1.27"' in plan.stdout
     assert "(known after apply)" in plan.stdout
-    assert action_types(plan_json(project, env=new)) == ["register_task_definition", "update_service"]
+    assert action_types(project.plan_document(env=new)) == ["register_task_definition", "update_service"]
 
     res = apply_ok(project, env=new)
     assert "waiting for deployment" in res.stdout
@@ -50,22 +43,22 @@ def test_new_image_registers_updates_waits_and_replans_clean(project):
     assert svc["taskDefinition"] != before and svc["taskDefinition"].endswith("task-definition/web:2")
     (primary,) = [d for d in svc["deployments"] if d["status"] == "PRIMARY"]
     assert primary["taskDefinition"] == svc["taskDefinition"] and primary["rolloutState"] == "COMPLETED"
-    assert project.run("plan", "--detailed-exitcode", env=new).returncode == 0
+    project.assert_plans_clean(env=new)
 
 
 def test_desired_count_only_change_is_update_service_alone(project):
-    apply_ok(project)
-    doc = plan_json(project, env={"DESIRED_COUNT": "3"})
+    project.deploy()
+    doc = project.plan_document(env={"DESIRED_COUNT": "3"})
     assert action_types(doc) == ["update_service"]
     (change,) = doc["services"][0]["actions"][0]["changes"]
     assert change == {"path": "desiredCount", "before": 2, "after": 3}
     apply_ok(project, env={"DESIRED_COUNT": "3"})
     assert project.aws.service()["desiredCount"] == 3
-    assert project.run("plan", "--detailed-exitcode", env={"DESIRED_COUNT": "3"}).returncode == 0
+    project.assert_plans_clean(env={"DESIRED_COUNT": "3"})
 
 
 def test_failing_rollout_exits_1_and_names_the_failure(project):
-    apply_ok(project)
+    project.deploy()
     res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "broken-1"})
     assert res.returncode == 1
     assert "Apply complete" not in res.stdout
@@ -84,7 +77,7 @@ def test_must_env_unset_exits_1_names_the_variable_and_changes_nothing(project):
 
 
 def test_blocked_change_is_shown_and_refused(project):
-    apply_ok(project)
+    project.deploy()
     sd = project.path / "ecs-service-def.json"
     sd.write_text(sd.read_text().replace('"launchType": "FARGATE"', '"launchType": "EC2"'))
     project.aws.server.clear_requests()
@@ -112,7 +105,7 @@ def test_apply_yes_at_the_prompt_applies(project):
 
 
 def test_no_wait_then_wait_follows_the_deployment(project):
-    apply_ok(project)
+    project.deploy()
     res = project.run("apply", "--auto-approve", "--no-wait", env={"IMAGE_TAG": "1.27"})
     assert res.returncode == 0 and "ecsplan wait" in res.stdout
     (primary,) = [d for d in project.aws.service()["deployments"] if d["status"] == "PRIMARY"]
@@ -122,7 +115,7 @@ def test_no_wait_then_wait_follows_the_deployment(project):
 
 
 def test_timeout_exits_1_and_says_how_to_resume(project):
-    apply_ok(project)
+    project.deploy()
     res = project.run("apply", "--auto-approve", "--timeout", "0s", "-c", "ecspresso.yml", env={"IMAGE_TAG": "1.27"})
     assert res.returncode == 1
     assert "timed out" in res.stderr and "ecsplan wait -c ecspresso.yml" in res.stderr
@@ -143,7 +136,7 @@ def test_version(project):
 
 
 def test_the_configs_timeout_ends_the_wait_too(project):
-    apply_ok(project)
+    project.deploy()
     cfg = project.path / "ecspresso.yml"
     cfg.write_text(cfg.read_text().replace("timeout: 5m", "timeout: 1ms"))
     res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"})

@@ -1,6 +1,7 @@
-"""The normalisation corpus, driven through the sandbox: for every case, `ecsplan apply` of the
-user's files, then `ecsplan plan --detailed-exitcode` must show no change for it. One apply and
-one plan (JSON) cover every case, each from its own folder; the tests read the result per case.
+"""The normalisation corpus, driven through the sandbox: for every case, an apply of the user's
+files, then a plan must show no change for it. Each case in process (providers.app, as the CLI
+calls it, over HTTP to the sandbox server: tests/helpers_cli.py), in a sandbox of its own; a few
+cases together through the CLI, one `ecsplan apply` and one `ecsplan plan` for all of them.
 
 The sandbox answers as AWS does (providers/sandbox.py fills in what real ECS fills in), so a
 re-plan that is not clean is either the sandbox not yet returning what AWS returns, or a
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from planner import template
-from tests.conftest import Project
+from tests.helpers_cli import Project
 
 pytest.importorskip("moto")
 
@@ -91,10 +91,13 @@ class CaseSetup:
         return env
 
     def write(self, folder: Path) -> Path:
-        """The user's two files with the real IDs, and an ecspresso.yml; returns the config."""
+        """The user's two files with the real IDs rendered in (the configs of several cases are
+        planned together: each its own IDs), and an ecspresso.yml; returns the config."""
         folder.mkdir(parents=True)
         for name in ("ecs-task-def.json", "ecs-service-def.json"):
-            shutil.copy(self.case_dir / name, folder / name)
+            source = self.case_dir / name
+            (folder / name).write_text(template.render(source.read_text(encoding="utf-8"), source=str(source), environ=self.env),
+                                       encoding="utf-8")
         config = folder / "ecspresso.yml"
         config.write_text(yaml.safe_dump({
             "region": REGION, "cluster": self.spec["cluster"], "service": self.spec["service"],
@@ -110,61 +113,54 @@ class CaseSetup:
                              service=self.spec["service"], target_groups=(self.target_groups[0], self.target_groups[-1]))
 
 
-class _Runner(Project):
-    """Project's way of running the CLI (a subprocess with the sandbox's endpoint), from a folder."""
-
-    def __init__(self, path: Path, aws, env: dict[str, str]):
-        self.path, self.aws, self.env = path, aws, env
-
-
-@pytest.fixture(scope="module")
-def roundtrip(sandbox_server, tmp_path_factory):
-    """Every hostable case applied with one `ecsplan apply` (each from its own folder, its IDs
-    rendered in), then planned with one `ecsplan plan --format json`: the CLI's start-up
-    dominates, so one run for all cases keeps this file fast. Returns the apply result and the
-    plan document per (cluster, service)."""
-    from tests.conftest import Aws
-
-    sandbox_server.reset()
-    aws = Aws(sandbox_server)
-    root = tmp_path_factory.mktemp("corpus")
-    setups, configs = [], []
-    for param in _cases():
-        case_dir, spec = param.values
-        if spec.get("roundtrip_skip"):
-            continue
-        setup = CaseSetup(aws.client, case_dir, spec)
-        folder = root / case_dir.name
-        config = setup.write(folder)
-        for name in ("ecs-task-def.json", "ecs-service-def.json"):
-            path = folder / name
-            path.write_text(template.render(path.read_text(encoding="utf-8"), source=str(path), environ=setup.env),
-                            encoding="utf-8")
-        setups.append(setup)
-        configs += ["-c", str(config)]
-    runner = _Runner(root, aws, {})
-    applied = runner.run("apply", "--auto-approve", *configs)
-    if applied.returncode == 0:
-        for setup in setups:
-            if setup.spec["controller"] == "CODE_DEPLOY":
-                setup.seed_codedeploy()
-    planned = runner.run("plan", "--detailed-exitcode", "--format", "json", *configs)
-    services = {}
-    if planned.returncode in (0, 2) and planned.stdout.strip().startswith("{"):  # 2: some case changed
-        services = {(s["cluster"], s["service"]): s for s in json.loads(planned.stdout)["services"]}
-    return applied, planned, services
+def _not_clean(service: dict[str, Any]) -> list[str]:
+    """What a service's entry in `ecsplan plan --format json` plans, one line per change."""
+    shown = [f"{a['type']}: {c['path']}: {json.dumps(c['before'])} -> {json.dumps(c['after'])}"
+             for a in service["actions"] for c in a["changes"]]
+    shown += [f"blocked: {b['path']}: {b['reason']}" for b in service["blocked"]]
+    if service["changed"] and not shown:
+        shown.append(f"{service['service']}: changed")
+    return shown
 
 
 @pytest.mark.parametrize("case_dir, spec", _cases())
-def test_apply_then_plan_is_clean(roundtrip, case_dir, spec):
-    applied, planned, services = roundtrip
-    assert applied.returncode == 0, f"ecsplan apply of the corpus failed:\n{applied.stdout}{applied.stderr}"
-    assert services, f"ecsplan plan of the corpus failed:\n{planned.stdout}{planned.stderr}"
-    planned_service = services[(spec["cluster"], spec["service"])]
-    shown = [f"{a['type']}: {c['path']}: {json.dumps(c['before'])} -> {json.dumps(c['after'])}"
-             for a in planned_service["actions"] for c in a["changes"]]
-    shown += [f"blocked: {b['path']}: {b['reason']}" for b in planned_service["blocked"]]
-    assert not planned_service["changed"] and shown == [], "re-plan after apply is not clean:\n  " + "\n  ".join(shown)
+def test_apply_then_plan_is_clean(aws, tmp_path, case_dir, spec):
+    setup = CaseSetup(aws.client, case_dir, spec)
+    config = setup.write(tmp_path / case_dir.name)
+    user = Project(tmp_path, aws)
+    user.deploy(config=[config])
+    if spec["controller"] == "CODE_DEPLOY":
+        setup.seed_codedeploy()
+    (service,) = user.plan_document(config=[config])["services"]
+    shown = _not_clean(service)
+    assert shown == [], "re-plan after apply is not clean:\n  " + "\n  ".join(shown)
+
+
+# A rolling Fargate service, a CODE_DEPLOY one and an EC2 DAEMON one.
+THROUGH_THE_CLI = ("01-fargate-web-secrets-awslogs", "10-codedeploy-bluegreen-swapped", "19-ec2-daemon-host-network")
+
+
+def test_a_few_cases_in_one_apply_and_one_plan_through_the_cli(aws, tmp_path):
+    setups, configs = [], []
+    for param in _cases():
+        if param.id in THROUGH_THE_CLI:
+            case_dir, spec = param.values
+            setup = CaseSetup(aws.client, case_dir, spec)
+            configs += ["-c", str(setup.write(tmp_path / case_dir.name))]
+            setups.append(setup)
+    assert len(setups) == len(THROUGH_THE_CLI)
+    user = Project(tmp_path, aws)
+    applied = user.run("apply", "--auto-approve", *configs)
+    assert applied.returncode == 0, f"ecsplan apply of the cases failed:\n{applied.stdout}{applied.stderr}"
+    for setup in setups:
+        if setup.spec["controller"] == "CODE_DEPLOY":
+            setup.seed_codedeploy()
+    planned = user.run("plan", "--detailed-exitcode", "--format", "json", *configs)
+    assert planned.returncode in (0, 2) and planned.stdout.startswith("{"), planned.stdout + planned.stderr
+    services = json.loads(planned.stdout)["services"]
+    assert sorted(s["service"] for s in services) == sorted(s.spec["service"] for s in setups)
+    shown = [line for s in services for line in _not_clean(s)]
+    assert shown == [] and planned.returncode == 0, "re-plan after apply is not clean:\n  " + "\n  ".join(shown)
 
 
 # ---- the sandbox returns what the corpus says AWS returns ----------------------------------

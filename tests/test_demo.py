@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_demo_runs_the_whole_loop():
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["NO_COLOR"] = "1"
+    env["ECSPLAN_POLL_INTERVAL"] = "0"  # the demo polls every 0.05 s to show progress; no sleeps in tests
     res = subprocess.run([sys.executable, str(ROOT / "cli.py"), "demo"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=120)
     out = res.stdout

@@ -1,66 +1,97 @@
-"""What people read, pinned: plan output in text and JSON for the demo project, through the CLI
-against the sandbox. Regenerate after a deliberate change with ECSPLAN_UPDATE_GOLDEN=1 and read
+"""What people read, pinned: the demo project's plans as text, JSON and Markdown. The renderers
+are checked on saved plans (fixtures/golden/plan-*.plan.json, made by `ecsplan plan --out`:
+tests/helpers_golden.py says how), without the CLI or the sandbox; one test runs the whole loop
+through the CLI against the sandbox to show it still prints the same text, and one shows when
+the CLI colours it. Regenerate after a deliberate change with ECSPLAN_UPDATE_GOLDEN=1 and read
 the diff before committing it."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
+from planner import planfile
+from planner.render import json as render_json
+from planner.render import markdown as render_markdown
+from planner.render import text as render_text
+from tests.helpers_golden import CHANGES, SAVED_PLANS, UPDATE, as_saved, check, load_saved_plan, remake_saved_plan, saved_plan_path
 
-
-def check(name, text, project):
-    for key in ("DEMO_SUBNET_ID", "DEMO_SECURITY_GROUP_ID"):
-        text = text.replace(project.env[key], f"<{key}>")
-    path = GOLDEN / name
-    if os.environ.get("ECSPLAN_UPDATE_GOLDEN"):
-        path.write_text(text)
-    assert path.exists(), f"missing golden file {path}; run with ECSPLAN_UPDATE_GOLDEN=1"
-    assert text == path.read_text()
-
-
-def plan(project, *args, env=None):
-    res = project.run("plan", *args, env=env)
-    assert res.returncode in (0, 2), res.stderr
-    return res.stdout
-
-
-def test_create_plan(project):
-    check("plan-create.txt", plan(project), project)
+SECRETS = ("correct-horse", "hunter2")  # DB_PASSWORD after and before the update
 
 
 @pytest.fixture
-def deployed(project):
-    res = project.run("apply", "--auto-approve")
+def saved_plan(request):
+    """The saved plan by name; remade through the CLI first with ECSPLAN_UPDATE_GOLDEN=1."""
+
+    def load(name):
+        if UPDATE:
+            remake_saved_plan(name, request.getfixturevalue("project"))
+        return load_saved_plan(name)
+
+    return load
+
+
+def test_create_plan(saved_plan):
+    check("plan-create.txt", render_text.render(saved_plan("create"), color=False))
+
+
+def test_update_plan_text(saved_plan):
+    text = render_text.render(saved_plan("update"), color=False)
+    assert not any(s in text for s in SECRETS)
+    check("plan-update.txt", text)
+
+
+def test_update_plan_json(saved_plan):
+    text = render_json.render(saved_plan("update"))
+    assert not any(s in text for s in SECRETS)
+    check("plan-update.json", text)
+
+
+def test_update_plan_markdown(saved_plan):
+    md = render_markdown.render(saved_plan("update"))
+    assert "**Plan: 1 to register, 1 to update.**" in md
+    assert "<details><summary><b>web</b>" in md and "```diff" in md and "</details>" in md
+    assert '+ containerDefinitions[web].image: "public.ecr.aws/nginx/nginx:1.27"' in md
+    assert "\033[" not in md and not any(s in md for s in SECRETS)
+    check("plan-update.md", md)
+
+
+def test_clean_plan_text(saved_plan):
+    check("plan-clean.txt", render_text.render(saved_plan("clean"), color=False))
+
+
+def test_secret_values_are_masked_in_every_format(saved_plan):
+    plan = saved_plan("update")
+    for out in (render_text.render(plan, color=False), render_text.render(plan, color=True),
+                render_json.render(plan), render_markdown.render(plan)):
+        assert "containerDefinitions[web].environment[DB_PASSWORD]" in out and "(sensitive)" in out
+        assert not any(s in out for s in SECRETS)
+
+
+def test_the_cli_prints_the_update_plan(project):
+    project.deploy()
+    res = project.run("plan", env={**CHANGES, "NO_COLOR": None})  # a pipe, not a terminal
     assert res.returncode == 0, res.stderr
-    return project
+    assert "\033[" not in res.stdout
+    check("plan-update.txt", res.stdout, project)
 
 
-CHANGES = {"IMAGE_TAG": "1.27", "DESIRED_COUNT": "3", "LOG_LEVEL": "debug", "DB_PASSWORD": "correct-horse"}
-
-
-def test_update_plan_text(deployed):
-    text = plan(deployed, env=CHANGES)
-    assert "correct-horse" not in text and "hunter2" not in text
-    check("plan-update.txt", text, deployed)
-
-
-def test_update_plan_json(deployed):
-    text = plan(deployed, "--format", "json", env=CHANGES)
-    assert "correct-horse" not in text and "hunter2" not in text
-    check("plan-update.json", text, deployed)
-
-
-def test_clean_plan_text(deployed):
-    check("plan-clean.txt", plan(deployed), deployed)
-
-
-def test_colour_on_a_terminal_only_and_never_with_no_color(deployed):
-    assert "\033[" not in plan(deployed, env={**CHANGES, "NO_COLOR": None})  # a pipe, not a terminal
-    on_tty = deployed.run_on_tty("plan", env={**CHANGES, "NO_COLOR": None})
+def test_colour_on_a_terminal_only_and_never_with_no_color(project):
+    project.deploy()
+    on_tty = project.run_on_tty("plan", env={**CHANGES, "NO_COLOR": None})
     assert "\033[33m~\033[0m containerDefinitions[web].image" in on_tty
-    assert "\033[" not in deployed.run_on_tty("plan", env=CHANGES)  # NO_COLOR=1
-    assert "\033[" not in deployed.run_on_tty("plan", "--no-color", env={**CHANGES, "NO_COLOR": None})
+    assert "\033[" not in project.run_on_tty("plan", env=CHANGES)  # NO_COLOR=1
+    assert "\033[" not in project.run_on_tty("plan", "--no-color", env={**CHANGES, "NO_COLOR": None})
+
+
+@pytest.mark.parametrize("name", sorted(SAVED_PLANS))
+def test_saved_plans_are_what_ecsplan_plans_now(project, name):
+    """The saved plans above stay honest: made again (in process, against the sandbox), each is
+    the file committed, apart from where the config was read from."""
+    if UPDATE:
+        pytest.skip("the saved plans are being made again")
+    deployed, env = SAVED_PLANS[name]
+    if deployed:
+        project.deploy()
+    fresh = as_saved(planfile.dumps(project.plan(env=env)), project)
+    assert fresh == saved_plan_path(name).read_text(), (
+        f"{saved_plan_path(name).name} is not what ecsplan plans now: run with ECSPLAN_UPDATE_GOLDEN=1 (tests/helpers_golden.py)")
