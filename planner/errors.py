@@ -52,3 +52,9 @@ class WaitTimeout(PlannerError):
 
 class Interrupted(PlannerError):
     """The user interrupted the run (Ctrl-C); what was done so far is reported (exit 130)."""
+
+
+class LookupFailed(Exception):
+    """Raised by a lookup function (tfstate, ssm, ...) handed to the template renderer: what is
+    missing, in words. The renderer turns it into a TemplateError naming the file, the line and
+    the function; it is not a PlannerError because it never reaches a user on its own."""

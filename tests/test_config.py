@@ -109,7 +109,7 @@ def test_json_config(tmp_path: Path) -> None:
 
 
 def test_config_and_definitions_are_rendered(tmp_path: Path) -> None:
-    config = 'cluster: {{ must_env "CLUSTER" }}\nregion: {{ env "AWS_REGION" }}\ntask_definition: td.json\n'
+    config = 'cluster: {{ must_env "CLUSTER" }}\nregion: {{ env "AWS_REGION" "" }}\ntask_definition: td.json\n'
     task_def = '{"family": "app", "containerDefinitions": [{"name": "app", "image": "nginx:{{ must_env `TAG` }}"}]}'
     loaded = load_config(project(tmp_path, config=config, task_def=task_def), environ={"CLUSTER": "prod", "TAG": "1.25"})
     assert loaded.cluster == "prod"
@@ -118,8 +118,8 @@ def test_config_and_definitions_are_rendered(tmp_path: Path) -> None:
 
 
 def test_empty_strings_mean_not_set(tmp_path: Path) -> None:
-    # `cluster: "{{ env "CLUSTER" }}"` renders to "" when CLUSTER is unset: ecspresso then uses its defaults.
-    config = 'region: ""\ncluster: "{{ env `CLUSTER` }}"\nservice: ""\ntask_definition: td.json\n'
+    # `cluster: "{{ env "CLUSTER" "" }}"` renders to "" when CLUSTER is unset: ecspresso then uses its defaults.
+    config = 'region: ""\ncluster: "{{ env `CLUSTER` `` }}"\nservice: ""\ntask_definition: td.json\n'
     loaded = load_config(project(tmp_path, config=config), environ={})
     assert (loaded.region, loaded.cluster, loaded.service) == (None, "default", None)
 

@@ -33,7 +33,11 @@ def r(text: str, environ: dict[str, str] | None = None) -> str:
         pytest.param('{{ env "TAG" "d" }}', "v1.2.3", id="env-set"),
         pytest.param('{{ env "UNSET" "d" }}', "d", id="env-default"),
         pytest.param("{{ env `UNSET` `d` }}", "d", id="env-default-backticks"),
-        pytest.param('{{ env "UNSET" }}|', "|", id="env-default-empty"),
+        # go-config's env returns its last argument when no variable is set: the name itself.
+        pytest.param('{{ env "UNSET" }}|', "UNSET|", id="env-unset-without-default-is-the-name"),
+        pytest.param('{{ env "UNSET" "TAG" }}', "v1.2.3", id="env-default-is-looked-up-too"),
+        pytest.param('{{ env "UNSET" "EMPTY" "d" }}', "d", id="env-many-names"),
+        pytest.param("{{ env }}|", "|", id="env-no-args"),
         pytest.param('{{ env "EMPTY" "d" }}', "d", id="env-empty-counts-as-unset"),
         pytest.param('{{ env "UNSET" "a }} b" }}', "a }} b", id="braces-inside-string"),
         pytest.param('{{ env "UNSET" "tab\\there" }}', "tab\there", id="go-escapes"),
@@ -99,31 +103,34 @@ def test_syntax_errors_are_reported_before_missing_variables() -> None:
         render(text, source="f", environ={})
 
 
-def test_unknown_function_names_expression_and_supported_functions() -> None:
+def test_unknown_function_names_expression_and_the_plugin_that_adds_it() -> None:
     text = 'family: app\nrole: "{{ tfstate `aws_iam_role.task.arn` }}"\n'
     with pytest.raises(TemplateError) as info:
         render(text, source="ecs-task-def.yml", environ={})
-    assert str(info.value) == (
+    message = str(info.value)
+    assert message.startswith(
         "ecs-task-def.yml: line 2:8: bad template expression {{ tfstate `aws_iam_role.task.arn` }}: "
-        'unknown function "tfstate" (to use a value ecspresso would look up, put it in an environment '
-        "variable and read it with must_env); ecsplan supports must_env, env and json_escape"
+        'unknown function "tfstate" (the tfstate plugin adds it: declare `plugins: [{name: tfstate, ...}]`'
     )
+    assert message.endswith("available: env, json_escape, must_env")
 
 
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        pytest.param('x {{ ssm "/a/b" }}', 'unknown function "ssm"', id="unknown-function"),
+        pytest.param('x {{ nope "/a/b" }}', 'unknown function "nope"', id="unknown-function"),
+        pytest.param('x {{ my_tfstate "a" }}', 'unknown function "my_tfstate" (a tfstate with a func_prefix', id="unknown-prefixed-function"),
         pytest.param('x {{ must_env "TAG" }', "unexpected single } (an action ends with }})", id="half-closed"),
         pytest.param('x {{ must_env "TAG" ', "unclosed action (no }})", id="unclosed-at-end"),
         pytest.param('x {{ must_env "TAG }}', 'unterminated quoted string (no closing ")', id="unterminated-string"),
         pytest.param("x {{ must_env `TAG }}", "unterminated raw string (no closing `)", id="unterminated-raw"),
         pytest.param("x {{ .Values.tag }}", "unexpected '.'", id="field-access"),
         pytest.param("x {{ $tag }}", "unexpected '$'", id="variable"),
-        pytest.param("x {{ 42 }}", "unexpected '4'", id="number"),
-        pytest.param(
-            "x {{ if `A` }}y{{ end }}", 'Go template control structures ("if") are not supported', id="control"
-        ),
+        pytest.param("x {{ range `A` }}y{{ end }}", 'Go template "range" is not supported', id="range"),
+        pytest.param("x {{ with `A` }}y{{ end }}", 'Go template "with" is not supported', id="with"),
+        pytest.param("x {{ else }}", "{{ else }} without {{ if }}", id="else-without-if"),
+        pytest.param("x {{ end }}", "{{ end }} without {{ if }}", id="end-without-if"),
+        pytest.param("x {{ if }}y{{ end }}", "if needs a condition", id="if-without-condition"),
         pytest.param("x {{{ env `A` }}}", "unexpected { inside an action (unbalanced braces)", id="triple-brace"),
         pytest.param("x {{ env `A` } }}", "unexpected single } (an action ends with }})", id="single-brace"),
         pytest.param("x {{ }}", "missing value before end of action", id="empty-action"),
@@ -133,11 +140,6 @@ def test_unknown_function_names_expression_and_supported_functions() -> None:
         pytest.param("x {{ (env `A` }}", "missing ) before end of action", id="unbalanced-paren"),
         pytest.param("x {{ env `A`) }}", "unexpected ')'", id="extra-paren"),
         pytest.param('x {{ env "\\q" }}', "unknown escape \\q in quoted string", id="bad-escape"),
-        pytest.param("x {{ must_env }}", "must_env takes 1 argument, got 0", id="must_env-no-args"),
-        pytest.param("x {{ must_env `A` `B` }}", "must_env takes 1 argument, got 2", id="must_env-two-args"),
-        pytest.param("x {{ env `A` `b` `c` }}", "env takes 1 or 2 arguments, got 3", id="env-three-args"),
-        pytest.param("x {{ json_escape }}", "json_escape takes 1 argument, got 0", id="json_escape-no-args"),
-        pytest.param("x {{ env `A` | json_escape `b` }}", "json_escape takes 1 argument, got 2", id="pipe-arity"),
         pytest.param("x {{/* no end }}", "unclosed comment (no */)", id="unclosed-comment"),
     ],
 )
@@ -147,7 +149,63 @@ def test_bad_expressions(text: str, reason: str) -> None:
     message = str(info.value)
     assert message.startswith("conf/ecspresso.yml: line 1:3: bad template expression {{")
     assert f": {reason}" in message
-    assert message.endswith("ecsplan supports must_env, env and json_escape")
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param("x {{ must_env }}", "must_env takes 1 argument, got 0", id="must_env-no-args"),
+        pytest.param("x {{ must_env `A` `B` }}", "must_env takes 1 argument, got 2", id="must_env-two-args"),
+        pytest.param("x {{ json_escape }}", "json_escape takes 1 argument, got 0", id="json_escape-no-args"),
+        pytest.param("x {{ env `A` | json_escape `b` }}", "json_escape takes 1 argument, got 2", id="pipe-arity"),
+        pytest.param("x {{ eq 1 `1` }}", "eq: incompatible types for comparison (int and string)", id="eq-kinds"),
+        pytest.param("x {{ lt true false }}", "lt: invalid type for comparison (bool)", id="lt-bool"),
+        pytest.param("x {{ must_env 1 }}", "must_env takes a string, got int 1", id="must_env-int"),
+    ],
+)
+def test_errors_while_running(text: str, reason: str) -> None:
+    with pytest.raises(TemplateError) as info:
+        render(text, source="conf/ecspresso.yml", environ={"A": "a", "TAG": "t"})
+    assert str(info.value).startswith("conf/ecspresso.yml: line 1:3: {{")
+    assert str(info.value).endswith(reason)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param('{{ if eq (env "STAGE" "dev") "prod" }}P{{ else }}D{{ end }}', "D", id="if-else-default"),
+        pytest.param('{{ if eq (must_env "TAG") "v1.2.3" }}yes{{ end }}', "yes", id="if-eq"),
+        pytest.param('{{ if ne (must_env "TAG") "v1.2.3" }}yes{{ end }}', "", id="if-ne-false"),
+        pytest.param('{{ if eq "b" "a" "b" }}in{{ end }}', "in", id="eq-any-of"),
+        pytest.param('{{ if eq "x" "a" }}A{{ else if eq "x" "x" }}X{{ else }}E{{ end }}', "X", id="else-if"),
+        pytest.param('{{ if env "EMPTY" }}T{{ else }}F{{ end }}', "T", id="env-of-empty-returns-the-name"),
+        pytest.param('{{ if must_env "EMPTY" }}T{{ else }}F{{ end }}', "F", id="empty-string-is-false"),
+        pytest.param('{{ if and (must_env "TAG") (not (must_env "EMPTY")) }}ok{{ end }}', "ok", id="and-not"),
+        pytest.param('{{ if or (must_env "EMPTY") "" }}T{{ else }}F{{ end }}', "F", id="or-false"),
+        pytest.param('{{ or (must_env "EMPTY") "fallback" }}', "fallback", id="or-returns-value"),
+        pytest.param('{{ and "a" "b" }}', "b", id="and-returns-last"),
+        pytest.param('{{ if and false (must_env "UNSET") }}T{{ end }}|', "|", id="and-short-circuits"),
+        pytest.param("{{ if lt 1 2 }}lt{{ end }}{{ if ge 2 2 }}ge{{ end }}", "ltge", id="ordering"),
+        pytest.param("{{ if true }}{{ if false }}a{{ else }}b{{ end }}{{ end }}", "b", id="nested"),
+        pytest.param('a\n{{- if true }}\n  b\n{{- end }}\nc', "a\n  b\nc", id="trim-around-blocks"),
+        pytest.param('{{ printf "%s:%d" (must_env "TAG") 3 }}', "v1.2.3:3", id="printf"),
+        pytest.param('{{ print "a" 1 2 "b" }}', "a1 2b", id="print-spacing"),
+        pytest.param('{{ len (must_env "TAG") }}', "6", id="len"),
+        pytest.param("{{ 42 }} {{ -1 }} {{ true }}", "42 -1 true", id="literals"),
+        pytest.param('{{ must_env "TAG" | printf "tag=%s" }}', "tag=v1.2.3", id="pipe-into-printf"),
+    ],
+)
+def test_control_flow(text: str, expected: str) -> None:
+    assert r(text) == expected
+
+
+def test_if_without_end() -> None:
+    with pytest.raises(TemplateError, match=r"line 2:1: \{\{ if true \}\} has no \{\{ end \}\}"):
+        r("a\n{{ if true }}b")
+
+
+def test_missing_variable_in_untaken_branch_is_not_an_error() -> None:
+    assert r('{{ if false }}{{ must_env "UNSET" }}{{ end }}ok') == "ok"
 
 
 def test_long_expressions_are_shortened_in_messages() -> None:
