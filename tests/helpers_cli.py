@@ -38,7 +38,8 @@ _CLIENTS: dict[tuple[str, str], Any] = {}
 
 # providers.session.Session by settings, for the runs in process: a Session makes its boto3
 # clients (~90 ms each: a new boto3 session loads the endpoint and service models again) and
-# reads the caller identity once, and nothing in it belongs to one run.
+# reads the caller identity once. Shared while it holds nothing else: state of one run kept in
+# a Session would leak from test to test.
 _SESSIONS: dict[Any, Session] = {}
 
 
