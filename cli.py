@@ -57,6 +57,13 @@ def _rollback_events(text: str) -> list[str]:
     return events
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{text!r} is not KEY=VALUE")
+    return key, value
+
+
 # --wait-until, on apply and wait (CodeDeploy deployments; rolling ones are followed to the end).
 WAIT_UNTIL_ARGS = ("--wait-until",)
 WAIT_UNTIL_OPTIONS: dict[str, Any] = {
@@ -92,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="config file, or a folder to take every ecsplan/ecspresso config below it; repeatable "
         "(default: ecsplan.yml, else ecspresso.yml, in the current folder)",
     )
+    g = configs.add_argument_group("templates (as ecspresso)")
+    g.add_argument("--envfile", action="append", default=[], metavar="FILE",
+                   help="load environment variables from FILE (KEY=VALUE lines) before templates render; repeatable, later wins")
+    g.add_argument("--ext-str", action="append", default=[], type=_key_value, metavar="K=V", help="Jsonnet external string variable; repeatable")
+    g.add_argument("--ext-code", action="append", default=[], type=_key_value, metavar="K=V", help="Jsonnet external code variable; repeatable")
 
     parser = _Parser(
         prog="ecsplan",
@@ -188,7 +200,12 @@ def _context(args: argparse.Namespace, desired: Sequence[Any] = (), region: str 
 
 
 def _desired(args: argparse.Namespace) -> list[Any]:
-    return list(_app().load_desired(args.config))
+    app = _app()
+    if args.envfile:
+        # As ecspresso (os.Setenv): the variables are there for templates and for the AWS SDK.
+        os.environ.update(app.load_envfiles(list(args.envfile)))
+    settings = app.AwsSettings(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
+    return list(app.load_project(args.config, settings, ext_str=dict(args.ext_str), ext_code=dict(args.ext_code)))
 
 
 def _options(args: argparse.Namespace) -> Any:

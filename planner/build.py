@@ -298,6 +298,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         codedeploy=live.codedeploy,
         timeout_seconds=desired.timeout_seconds,
         sensitive=desired.sensitive,
+        secret_values=desired.secret_values,
     )
 
 

@@ -11,18 +11,21 @@ import json
 import math
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import yaml
 
-from planner import template
+from planner import jsonnet, template
 from planner.errors import ConfigError
+from planner.template import Function
 
 __all__ = [
     "CONFIG_NAMES",
     "CodeDeployConfig",
+    "LookupFactory",
+    "Plugin",
     "ServiceConfig",
     "find_configs",
     "load_config",
@@ -53,8 +56,13 @@ _KNOWN_KEYS = (
     "codedeploy",
     "appspec",
     "sensitive",
+    "plugins",
 )
-_CODEDEPLOY_KEYS = ("application_name", "deployment_group_name")
+# deployment_config_name is accepted as ecspresso has it; the group's deployment config is used.
+_CODEDEPLOY_KEYS = ("application_name", "deployment_group_name", "deployment_config_name")
+# ecspresso's plugins; ssm and secretsmanager are always on (ecspresso's defaultPluginNames).
+PLUGIN_NAMES = ("tfstate", "cloudformation", "ssm", "secretsmanager")
+DEFAULT_PLUGINS = ("ssm", "secretsmanager")
 # The lifecycle events an ECS AppSpec accepts (AWS AppSpec reference, "hooks for ECS").
 _HOOK_EVENTS = (
     "BeforeInstall",
@@ -63,6 +71,21 @@ _HOOK_EVENTS = (
     "BeforeAllowTraffic",
     "AfterAllowTraffic",
 )
+
+
+@attrs.frozen(kw_only=True)
+class Plugin:
+    """One entry of `plugins:` (name, its config mapping, func_prefix)."""
+
+    name: str  # lower case, one of PLUGIN_NAMES
+    config: dict[str, Any] = attrs.field(factory=dict)
+    func_prefix: str = ""
+
+
+# What providers/ hands the config reader: the functions one plugin adds, unprefixed, for the
+# config's region (None: the environment's) and folder (tfstate paths are relative to it).
+# Lookups are lazy: nothing is read until a template calls the function.
+LookupFactory = Callable[[Plugin, "str | None", str], Mapping[str, Function]]
 
 
 @attrs.frozen(kw_only=True)
@@ -90,19 +113,42 @@ class ServiceConfig:
     appspec: dict[str, Any] | None
     sensitive: tuple[str, ...] = ()
     ignored_keys: tuple[str, ...] = ()
+    plugins: tuple[Plugin, ...] = ()
+    # Values of SecureString lookups in the definitions: masked in every output.
+    secret_values: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class _Reading:
+    """What every file of one config is read with."""
+
+    environ: Mapping[str, str] | None
+    functions: Mapping[str, Function]
+    ext_str: Mapping[str, str]
+    ext_code: Mapping[str, str]
+    secrets: list[str]
 
 
 # --- the config file ------------------------------------------------------------------------
 
 
-def load_config(path: str | os.PathLike[str], *, environ: Mapping[str, str] | None = None) -> ServiceConfig:
-    """Read the config at ``path`` and the definitions it names; raise ConfigError on bad input."""
+def load_config(
+    path: str | os.PathLike[str],
+    *,
+    environ: Mapping[str, str] | None = None,
+    lookups: LookupFactory | None = None,
+    ext_str: Mapping[str, str] | None = None,
+    ext_code: Mapping[str, str] | None = None,
+) -> ServiceConfig:
+    """Read the config at ``path`` and the definitions it names; raise ConfigError on bad input.
+
+    The config itself is rendered with env / must_env / json_escape only (as ecspresso v2: plugins
+    are set up from it); the definitions also with the plugins' lookup functions."""
     config_path = os.fspath(path)
-    if os.path.splitext(config_path)[1].lower() == ".jsonnet":
-        raise ConfigError(_jsonnet_message(config_path, what="the config"), file=config_path)
     if not os.path.exists(config_path):
         raise ConfigError("config file not found; pass the right path with -c", file=config_path)
-    data = _load_document(config_path, default_format="yaml", environ=environ)
+    reading = _Reading(environ=environ, functions={}, ext_str=dict(ext_str or {}), ext_code=dict(ext_code or {}), secrets=[])
+    data = _load_document(config_path, default_format="yaml", reading=reading)
     if not isinstance(data, dict):
         raise ConfigError(
             f"the top level must be a mapping of keys (region:, cluster:, service:, ...), got {_kind(data)}",
@@ -139,18 +185,22 @@ def load_config(path: str | os.PathLike[str], *, environ: Mapping[str, str] | No
     appspec, ignored_in_appspec = _appspec(data.get("appspec"), config_path)
     ignored.extend(ignored_in_appspec)
     sensitive = _sensitive(data.get("sensitive"), config_path)
+    plugins = _plugins(data.get("plugins"), config_path)
 
     folder = os.path.dirname(config_path)
+    env = os.environ if environ is None else environ
+    functions = _functions(plugins, lookups, region or env.get("AWS_REGION") or None, folder, config_path)
+    reading = attrs.evolve(reading, functions=functions)
     task_def_path = os.path.normpath(os.path.join(folder, task_def_ref))
     task_definition = _task_definition(
-        _load_definition(task_def_path, task_def_ref, "task_definition", config_path, environ), task_def_path
+        _load_definition(task_def_path, task_def_ref, "task_definition", config_path, reading), task_def_path
     )
     service_def_path: str | None = None
     service_definition: dict[str, Any] | None = None
     if service_def_ref is not None:
         service_def_path = os.path.normpath(os.path.join(folder, service_def_ref))
         service_definition = _service_definition(
-            _load_definition(service_def_path, service_def_ref, "service_definition", config_path, environ),
+            _load_definition(service_def_path, service_def_ref, "service_definition", config_path, reading),
             service_def_path,
         )
 
@@ -168,7 +218,65 @@ def load_config(path: str | os.PathLike[str], *, environ: Mapping[str, str] | No
         appspec=appspec,
         sensitive=sensitive,
         ignored_keys=tuple(ignored),
+        plugins=plugins,
+        secret_values=tuple(dict.fromkeys(reading.secrets)),
     )
+
+
+def _plugins(value: Any, file: str) -> tuple[Plugin, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise ConfigError(f"must be a list of plugins (- name: tfstate ...), got {_kind(value)}", file=file, where="plugins")
+    plugins = []
+    for index, entry in enumerate(value):
+        where = f"plugins[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"must be a mapping with name:, got {_kind(entry)}", file=file, where=where)
+        name = entry.get("name")
+        if not isinstance(name, str) or name.lower() not in PLUGIN_NAMES:
+            raise ConfigError(
+                f"plugin {name!r} is not available; ecsplan has {', '.join(PLUGIN_NAMES)} "
+                "(ecspresso's external plugin is not supported)",
+                file=file,
+                where=f"{where}.name",
+            )
+        config = entry.get("config") or {}
+        if not isinstance(config, dict):
+            raise ConfigError(f"must be a mapping, got {_kind(config)}", file=file, where=f"{where}.config")
+        prefix = entry.get("func_prefix") or ""
+        if not isinstance(prefix, str):
+            raise ConfigError(f"must be a string, got {_kind(prefix)}", file=file, where=f"{where}.func_prefix")
+        unknown = [str(k) for k in entry if k not in ("name", "config", "func_prefix")]
+        if unknown:
+            raise ConfigError(f"unknown key(s) {', '.join(unknown)}; a plugin takes name, config, func_prefix", file=file, where=where)
+        plugins.append(Plugin(name=name.lower(), config=dict(config), func_prefix=prefix))
+    return tuple(plugins)
+
+
+def _functions(
+    plugins: Sequence[Plugin], lookups: LookupFactory | None, region: str | None, folder: str, file: str
+) -> dict[str, Function]:
+    """The lookup functions the definitions may call, prefixed, as ecspresso's AppendFuncMap does:
+    a name taken twice is an error unless the second comes from a default plugin."""
+    if lookups is None:
+        return {}
+    functions: dict[str, Function] = {}
+    declared = list(plugins)
+    for index, plugin in enumerate([Plugin(name=n) for n in DEFAULT_PLUGINS] + declared):
+        is_default = index < len(DEFAULT_PLUGINS)
+        for name, fn in lookups(plugin, region, folder).items():
+            full = plugin.func_prefix + name
+            if full in functions:
+                if plugin.name in DEFAULT_PLUGINS:
+                    continue
+                raise ConfigError(
+                    f"template function {full} already exists; set func_prefix on the {plugin.name} plugin",
+                    file=file,
+                    where=f"plugins[{index - len(DEFAULT_PLUGINS)}]" if not is_default else "plugins",
+                )
+            functions[full] = fn
+    return functions
 
 
 def _optional_str(data: Mapping[Any, Any], key: str, file: str, parent: str = "") -> str | None:
@@ -280,11 +388,7 @@ def _sensitive(value: Any, file: str) -> tuple[str, ...]:
 # --- definition files -----------------------------------------------------------------------
 
 
-def _load_definition(
-    path: str, ref: str, key: str, config_path: str, environ: Mapping[str, str] | None
-) -> Any:
-    if os.path.splitext(path)[1].lower() == ".jsonnet":
-        raise ConfigError(_jsonnet_message(ref, what=key), file=config_path, where=key)
+def _load_definition(path: str, ref: str, key: str, config_path: str, reading: _Reading) -> Any:
     if not os.path.exists(path):
         raise ConfigError(
             f"points to {ref}, which does not exist (looked for {path}; paths are relative to the "
@@ -295,7 +399,7 @@ def _load_definition(
     if os.path.isdir(path):
         raise ConfigError(f"points to {ref}, which is a folder, not a file", file=config_path, where=key)
     # Definitions without .yml/.yaml are JSON: that is what ecspresso and `aws ecs describe-*` write.
-    return _load_document(path, default_format="json", environ=environ)
+    return _load_document(path, default_format="json", reading=reading)
 
 
 def _task_definition(doc: Any, file: str) -> dict[str, Any]:
@@ -373,8 +477,18 @@ def _service_definition(doc: Any, file: str) -> dict[str, Any]:
 # --- reading, rendering, parsing --------------------------------------------------------------
 
 
-def _load_document(path: str, *, default_format: str, environ: Mapping[str, str] | None) -> Any:
+def _load_document(path: str, *, default_format: str, reading: _Reading) -> Any:
     extension = os.path.splitext(path)[1].lower()
+    environ = reading.environ
+    if extension == ".jsonnet":
+        # As ecspresso: evaluate the Jsonnet, then render the JSON as a template, then parse it.
+        env = os.environ if environ is None else environ
+        raw = jsonnet.evaluate(
+            path, environ=env, ext_str=reading.ext_str, ext_code=reading.ext_code, functions=reading.functions, secrets=reading.secrets
+        )
+        rendered = template.render_tracked(raw, source=path, environ=environ, functions=reading.functions)
+        reading.secrets.extend(rendered.secrets)
+        return json.loads(rendered.text)
     if extension == ".json":
         fmt = "json"
     elif extension in (".yml", ".yaml"):
@@ -391,7 +505,9 @@ def _load_document(path: str, *, default_format: str, environ: Mapping[str, str]
         raise ConfigError(f"cannot be read: {err.strerror}", file=path) from err
     # Parse errors give positions in the rendered text; they match the file unless a variable's
     # value spans lines, which ids and image tags do not.
-    text = template.render(raw, source=path, environ=environ)
+    rendered = template.render_tracked(raw, source=path, environ=environ, functions=reading.functions)
+    reading.secrets.extend(rendered.secrets)
+    text = rendered.text
     if fmt == "json":
         try:
             return json.loads(text)
@@ -406,14 +522,6 @@ def _load_document(path: str, *, default_format: str, environ: Mapping[str, str]
         raise ConfigError(f"invalid YAML: {problem}", file=path, where=where) from err
     except yaml.YAMLError as err:
         raise ConfigError(f"invalid YAML: {err}", file=path) from err
-
-
-def _jsonnet_message(name: str, *, what: str) -> str:
-    base = os.path.splitext(os.path.basename(name))[0]
-    return (
-        f"{name} is jsonnet, which ecsplan does not support yet; convert it to JSON or YAML "
-        f"(e.g. `jsonnet {name} > {base}.json`) and point {what} at the result"
-    )
 
 
 def _kind(value: Any) -> str:

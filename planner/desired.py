@@ -29,12 +29,23 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
         codedeploy_group=cd.deployment_group_name if cd else None,
         appspec=cfg.appspec,
         sensitive=cfg.sensitive,
+        secret_values=cfg.secret_values,
     )
 
 
-def load_desired(config_args: Sequence[str], *, cwd: str = ".", environ: Mapping[str, str] | None = None) -> list[DesiredService]:
+def load_desired(
+    config_args: Sequence[str],
+    *,
+    cwd: str = ".",
+    environ: Mapping[str, str] | None = None,
+    lookups: config.LookupFactory | None = None,
+    ext_str: Mapping[str, str] | None = None,
+    ext_code: Mapping[str, str] | None = None,
+) -> list[DesiredService]:
     paths = config.find_configs(list(config_args), cwd=cwd)
-    desired = [desired_from_config(config.load_config(p, environ=environ)) for p in paths]
+    desired = [
+        desired_from_config(config.load_config(p, environ=environ, lookups=lookups, ext_str=ext_str, ext_code=ext_code)) for p in paths
+    ]
     seen: dict[ServiceRef, str] = {}
     for d in desired:
         if d.ref in seen:
@@ -57,7 +68,8 @@ def render_document(desired: DesiredService, what: str, *, task_definition_arn: 
     if what == "taskdef":
         return register_payload(desired.task_definition)
     if what == "servicedef":
-        return dict(desired.service_definition)
+        # As ecspresso's render: the service name from the config comes first.
+        return {"serviceName": desired.ref.service, **desired.service_definition}
     if what == "appspec":
         td = task_definition_arn or f"<the ARN of the {desired.family} revision to deploy>"
         return appspec.build_appspec(desired.service_definition, td, desired.hooks, source=desired.definition_file)

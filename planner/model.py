@@ -61,6 +61,7 @@ class DesiredService:
     codedeploy_group: str | None = None
     appspec: dict[str, Any] | None = None
     sensitive: tuple[str, ...] = ()
+    secret_values: tuple[str, ...] = ()  # looked-up secrets (SSM SecureString): masked in outputs
 
     @property
     def controller(self) -> Controller:

@@ -68,6 +68,7 @@ class ServicePlan:
     codedeploy: DeploymentGroupInfo | None = None
     timeout_seconds: float | None = None
     sensitive: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    secret_values: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
 
     @property
     def fingerprint(self) -> str:

@@ -84,6 +84,8 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
                     "sensitive": list(s.sensitive),
                 }
             )
+        if include_payloads and s.secret_values:  # only when a lookup gave one: older plan files stay as they were
+            entry["secret_values"] = list(s.secret_values)
         services.append(entry)
     return {
         "format_version": FORMAT_VERSION,
@@ -112,6 +114,7 @@ def _service(s: dict[str, Any], source: str) -> ServicePlan:
         codedeploy=DeploymentGroupInfo(**group) if group else None,
         timeout_seconds=s.get("timeout_seconds"),
         sensitive=tuple(s.get("sensitive", ())),
+        secret_values=tuple(s.get("secret_values", ())),
     )
 
 

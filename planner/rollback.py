@@ -73,6 +73,7 @@ def build_rollback_plan(
                 codedeploy=live.codedeploy,
                 timeout_seconds=desired.timeout_seconds,
                 sensitive=desired.sensitive,
+                secret_values=desired.secret_values,
             )
         )
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)

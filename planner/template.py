@@ -34,7 +34,7 @@ import attrs
 
 from planner.errors import LookupFailed, TemplateError
 
-__all__ = ["render", "static_calls", "Function", "Secret", "FUNCTIONS", "Rendered"]
+__all__ = ["render", "render_tracked", "static_calls", "go_sprintf", "Function", "Secret", "FUNCTIONS", "Rendered"]
 
 FUNCTIONS = ("must_env", "env", "json_escape")
 _BUILTINS = ("and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "index", "print", "printf", "println")
@@ -762,6 +762,11 @@ def _sprint(args: Sequence[Any]) -> str:
 
 
 _VERB = re.compile(r"%([-+# 0]*\d*(?:\.\d+)?)([a-zA-Z%])")
+
+
+def go_sprintf(fmt: str, args: Sequence[Any]) -> str:
+    """Go's fmt.Sprintf for the verbs templates use (tfstatef builds its address with it)."""
+    return _sprintf(fmt, args)
 
 
 def _sprintf(fmt: str, args: Sequence[Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Mapping, Sequence, TextIO
 
 import attrs
 import yaml
@@ -18,6 +18,7 @@ import yaml
 from planner import build, importer, planfile, rollback
 from planner.codedeploy import WaitUntil, check_wait_until
 from planner.desired import load_desired, region_for, render_document
+from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
 from planner.model import Controller, DesiredService, LiveState, PlanOptions, ReadTarget, ServiceRef, cluster_name
@@ -32,6 +33,7 @@ from planner.version import tool_version
 from providers import ecs
 from providers.applier import AwsApplier
 from providers.errors import ProviderError
+from providers.lookups import Lookups
 from providers.reader import AwsReader
 from providers.session import AwsSettings, Session
 from providers.validate import validate_plan
@@ -44,6 +46,8 @@ __all__ = [
     "WaitUntil",
     "check_wait_until",
     "load_desired",
+    "load_envfiles",
+    "load_project",
     "make_plan",
     "make_rollback_plan",
     "planfile",
@@ -74,6 +78,20 @@ class Context:
         if self._session is None:
             self._session = Session(self.settings)
         return self._session
+
+
+def load_project(
+    config_args: Sequence[str],
+    settings: AwsSettings,
+    *,
+    cwd: str = ".",
+    environ: Mapping[str, str] | None = None,
+    ext_str: Mapping[str, str] | None = None,
+    ext_code: Mapping[str, str] | None = None,
+) -> list[DesiredService]:
+    """The configs' desired services, with the lookups their plugins add (tfstate, ssm, ...) read
+    through AWS with these settings (the region: --region, else each config's)."""
+    return load_desired(config_args, cwd=cwd, environ=environ, lookups=Lookups(settings), ext_str=ext_str, ext_code=ext_code)
 
 
 def read(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from planner.config import CodeDeployConfig, find_configs, load_config, parse_duration
+from planner.config import CodeDeployConfig, Plugin, find_configs, load_config, parse_duration
 from planner.errors import ConfigError, TemplateError
 
 TASK_DEF = {"family": "nginx", "containerDefinitions": [{"name": "app", "image": "nginx:latest"}]}
@@ -85,7 +85,8 @@ sensitive: ["*_TOKEN", "DB_URL"]
     )
     assert loaded.appspec == {"Hooks": [{"BeforeInstall": "LambdaFunctionToValidateBeforeInstall"}]}
     assert loaded.sensitive == ("*_TOKEN", "DB_URL")
-    assert loaded.ignored_keys == ("required_version", "plugins", "appspec.version")
+    assert loaded.ignored_keys == ("required_version", "appspec.version")
+    assert loaded.plugins == (Plugin(name="tfstate", config={"url": "s3://bucket/terraform.tfstate"}),)
 
 
 def test_minimal_task_only_config_gets_ecspresso_defaults(tmp_path: Path) -> None:
@@ -172,22 +173,12 @@ def test_missing_config_file(tmp_path: Path) -> None:
     assert str(err) == f"{tmp_path / 'nope.yml'}: config file not found; pass the right path with -c"
 
 
-def test_jsonnet_config_is_not_supported(tmp_path: Path) -> None:
-    path = write(tmp_path / "ecspresso.jsonnet", "{}")
-    err = config_error(path)
-    assert str(err) == (
-        f"{path}: {path} is jsonnet, which ecsplan does not support yet; convert it to JSON or YAML "
-        f"(e.g. `jsonnet {path} > ecspresso.json`) and point the config at the result"
-    )
-
-
-def test_jsonnet_definition_is_not_supported(tmp_path: Path) -> None:
-    write(tmp_path / "td.jsonnet", "{}")
-    path = project(tmp_path, config="task_definition: td.jsonnet\n")
-    assert str(config_error(path)) == (
-        f"{path}: task_definition: td.jsonnet is jsonnet, which ecsplan does not support yet; convert it "
-        "to JSON or YAML (e.g. `jsonnet td.jsonnet > td.json`) and point task_definition at the result"
-    )
+def test_jsonnet_config_and_definition(tmp_path: Path) -> None:
+    write(tmp_path / "td.jsonnet", "local f = import 'f.libsonnet';\n{family: f, containerDefinitions: [{name: 'app', image: '{{ must_env `TAG` }}'}]}")
+    write(tmp_path / "f.libsonnet", "'app'")
+    path = write(tmp_path / "ecspresso.jsonnet", "{task_definition: 'td.jsonnet'}")
+    loaded = load_config(path, environ={"TAG": "1"})
+    assert loaded.task_definition == {"family": "app", "containerDefinitions": [{"name": "app", "image": "1"}]}
 
 
 def test_missing_task_definition_file_names_the_key(tmp_path: Path) -> None:
@@ -302,7 +293,7 @@ def test_codedeploy_must_be_a_mapping(tmp_path: Path) -> None:
 def test_codedeploy_unknown_key(tmp_path: Path) -> None:
     path = project(tmp_path, config="task_definition: td.json\ncodedeploy:\n  application: App\n")
     assert str(config_error(path)) == (
-        f"{path}: codedeploy.application: unknown key; codedeploy takes application_name and deployment_group_name"
+        f"{path}: codedeploy.application: unknown key; codedeploy takes application_name and deployment_group_name and deployment_config_name"
     )
 
 

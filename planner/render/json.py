@@ -13,7 +13,8 @@ def render(plan: Plan) -> str:
     doc = to_document(plan, include_payloads=False)
     by_ref = {(s.ref.cluster, s.ref.service): s for s in plan.services}
     for entry in doc["services"]:
-        patterns = patterns_for(by_ref[(entry["cluster"], entry["service"])].sensitive)
+        service = by_ref[(entry["cluster"], entry["service"])]
+        patterns = patterns_for(service.sensitive, service.secret_values)
         for action in entry["actions"]:
             for change in action["changes"]:
                 change["before"] = mask_value(change["path"], change["before"], patterns)

@@ -21,7 +21,7 @@ LIMIT = 60_000
 def _diff_lines(service: ServicePlan) -> list[str]:
     """The service's plan as diff lines: `+` added, `-` removed; a change is its old value as a
     `-` line and its new value as a `+` line, so GitHub colours both."""
-    patterns = patterns_for(service.sensitive)
+    patterns = patterns_for(service.sensitive, service.secret_values)
     lines: list[str] = []
     for b in service.blocked:
         lines.append(f"! blocked: {b.path}: {format_value(b.before)} -> {format_value(b.after)}")

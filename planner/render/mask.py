@@ -3,7 +3,9 @@ real values: apply needs them.
 
 Many users keep secrets in plain `environment` values; an environment entry whose name matches
 one of the patterns (case-insensitive substring) is shown as `(sensitive)`. A change to such a
-value is still shown as a change.
+value is still shown as a change. Values looked up as secrets (an SSM SecureString in a template)
+are masked wherever they appear, whatever the key: any string holding one is shown as
+`(sensitive)`.
 """
 
 from __future__ import annotations
@@ -19,12 +21,24 @@ DEFAULT_PATTERNS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL"
 _ENV_ENTRY = re.compile(r"\.environment\[([^\]]+)\]$")
 
 
+class _SecretValue(str):
+    """A looked-up secret value carried among the name patterns (patterns_for): matched by value."""
+
+    __slots__ = ()
+
+
 def is_sensitive(name: str, patterns: Iterable[str]) -> bool:
     upper = name.upper()
-    return any(p.upper() in upper for p in patterns)
+    return any(p.upper() in upper for p in patterns if not isinstance(p, _SecretValue))
+
+
+def _holds_secret(value: Any, patterns: tuple[str, ...]) -> bool:
+    return isinstance(value, str) and any(p in value for p in patterns if isinstance(p, _SecretValue))
 
 
 def _mask_tree(value: Any, patterns: tuple[str, ...], under_env: bool = False) -> Any:
+    if _holds_secret(value, patterns):
+        return SENSITIVE
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
@@ -42,7 +56,7 @@ def _mask_tree(value: Any, patterns: tuple[str, ...], under_env: bool = False) -
 def _mask_entry(entry: Any, patterns: tuple[str, ...]) -> Any:
     if isinstance(entry, dict) and "name" in entry and "value" in entry and is_sensitive(str(entry["name"]), patterns):
         return {**entry, "value": SENSITIVE}
-    return entry
+    return _mask_tree(entry, patterns)
 
 
 def mask_value(path: str, value: Any, patterns: tuple[str, ...]) -> Any:
@@ -63,5 +77,6 @@ def mask_change(change: Change, patterns: tuple[str, ...]) -> Change:
     )
 
 
-def patterns_for(extra: Iterable[str]) -> tuple[str, ...]:
-    return DEFAULT_PATTERNS + tuple(extra)
+def patterns_for(extra: Iterable[str], secret_values: Iterable[str] = ()) -> tuple[str, ...]:
+    """The name patterns, with the looked-up secret values (matched by value) among them."""
+    return DEFAULT_PATTERNS + tuple(extra) + tuple(_SecretValue(v) for v in secret_values if v)

@@ -72,7 +72,7 @@ def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) ->
 
 
 def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
-    patterns = patterns_for(service.sensitive)
+    patterns = patterns_for(service.sensitive, service.secret_values)
     title = f"# {service.ref.service} (cluster {service.ref.cluster}, controller {service.controller.value})"
     if not service.has_changes:
         return [paint("dim", title + ": no changes")]

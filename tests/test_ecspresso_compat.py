@@ -1,0 +1,324 @@
+"""ecspresso projects as they are: Jsonnet, plugins (tfstate, ssm, secretsmanager, cloudformation),
+envfiles, if / else in templates. Pure tables for the parsing; the whole loop per fixture project
+(created in the sandbox from its own files, then `ecsplan plan --detailed-exitcode` exits 0) and
+each lookup's failure through the CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner import tfstate
+from planner.config import Plugin, load_config
+from planner.envfile import parse_envfile
+from planner.errors import ConfigError, LookupFailed
+from planner.template import Function, Secret
+from tests.helpers_cli import ROOT, Project
+
+FIXTURES = ROOT / "fixtures" / "ecspresso"
+
+# --- tfstate addresses (pure) -----------------------------------------------------------------
+
+STATE = json.loads((FIXTURES / "tfstate-envfile-if" / "terraform" / "app.tfstate").read_text())
+NETWORK = json.loads((FIXTURES / "tfstate-envfile-if" / "network.tfstate").read_text())
+
+
+@pytest.mark.parametrize(
+    ("state", "address", "expected"),
+    [
+        (STATE, "aws_iam_role.task.arn", "arn:aws:iam::123456789012:role/api-task"),
+        (STATE, "aws_iam_role.task.tags.Name", "api-task"),
+        (STATE, "output.log_group", "/ecs/api"),
+        (STATE, "module.queue.aws_sqs_queue.jobs[1].url", "https://sqs.us-east-1.amazonaws.com/123456789012/api-jobs-1"),
+        (STATE, "module.queue.aws_sqs_queue.jobs", [{"url": "https://sqs.us-east-1.amazonaws.com/123456789012/api-jobs-0"},
+                                                   {"url": "https://sqs.us-east-1.amazonaws.com/123456789012/api-jobs-1"}]),
+        (NETWORK, "data.aws_vpc.main.id", "vpc-0123456789abcdef0"),
+        (NETWORK, "aws_service_discovery_private_dns_namespace.internal['staging'].name", "staging.internal"),
+        (NETWORK, 'aws_service_discovery_private_dns_namespace.internal["production"].name', "production.internal"),
+        (NETWORK, "aws_service_discovery_private_dns_namespace.internal",
+         {"staging": {"name": "staging.internal"}, "production": {"name": "production.internal"}}),
+    ],
+)
+def test_tfstate_lookup(state: dict[str, Any], address: str, expected: Any) -> None:
+    assert tfstate.lookup(state, address, where="s") == expected
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("aws_iam_role.nope.arn", "resource aws_iam_role.nope not found in s (aws_iam_role resources there: aws_iam_role.execution, aws_iam_role.task)"),
+        ("aws_iam_role.task.nope", "'aws_iam_role.task.nope': attribute nope not found"),
+        ("output.nope", "output nope not found in s (outputs: log_group)"),
+        ("module.queue.aws_sqs_queue.jobs[5].url", "module.queue.aws_sqs_queue.jobs[5] not found in s (instances: 0, 1)"),
+        ("module.queue.aws_sqs_queue.jobs.url", "has several instances (keys 0, 1); give one"),
+        ("aws_sqs_queue.jobs.url", "resource aws_sqs_queue.jobs not found in s (aws_sqs_queue resources there: module.queue.aws_sqs_queue.jobs)"),
+        ("justone", "is not an address like"),
+    ],
+)
+def test_tfstate_lookup_failures(address: str, message: str) -> None:
+    with pytest.raises(LookupFailed) as info:
+        tfstate.lookup(STATE, address, where="s")
+    assert message in str(info.value)
+
+
+def test_tfstate_rejects_what_is_not_a_state() -> None:
+    with pytest.raises(LookupFailed, match="not a Terraform state"):
+        tfstate.parse_state('{"a": 1}', where="x.tfstate")
+    with pytest.raises(LookupFailed, match="invalid JSON"):
+        tfstate.parse_state("{", where="x.tfstate")
+
+
+# --- envfiles (pure) --------------------------------------------------------------------------
+
+
+def test_envfile_format() -> None:
+    text = (
+        "# comment\n\nA=1\nexport B = two words  # trailing comment\nC=\"line\\nnext \\\"q\\\"\"\n"
+        "D='raw $X \\n'\nE=\nF=a#b\n"
+    )
+    assert parse_envfile(text, source="f.env") == {
+        "A": "1", "B": "two words", "C": 'line\nnext "q"', "D": "raw $X \\n", "E": "", "F": "a#b",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("JUSTAWORD\n", "f.env: line 1: expected KEY=VALUE"),
+        ("1A=x\n", "f.env: line 1: '1A' is not a variable name"),
+        ('A="open\n', "f.env: line 1: unterminated double-quoted value"),
+        ("A='x' y\n", "f.env: line 1: unexpected 'y' after the quoted value"),
+    ],
+)
+def test_envfile_errors(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_envfile(text, source="f.env")
+    assert str(info.value).startswith(message)
+
+
+# --- config reading with fake lookups (pure) ---------------------------------------------------
+
+
+def fake_lookups(values: dict[str, Any]) -> Any:
+    def factory(plugin: Plugin, region: str | None, folder: str) -> dict[str, Function]:
+        if plugin.name == "ssm":
+            def ssm(name: str) -> Any:
+                if name not in values:
+                    raise LookupFailed(f"parameter {name} not found")
+                return values[name]
+            return {"ssm": Function(call=ssm, min_args=1, max_args=1, jsonnet_params=("name",))}
+        if plugin.name == "tfstate":
+            return {"tfstate": Function(call=lambda a: f"{plugin.config['path']}:{a}", min_args=1, max_args=1, jsonnet_params=("a",))}
+        return {}
+    return factory
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder / next(iter(files))
+
+
+TD = '{"family": "app", "containerDefinitions": [{"name": "app", "image": "%s"}]}'
+
+
+def test_secure_string_is_in_the_payload_and_listed_as_a_secret(tmp_path: Path) -> None:
+    config = write(tmp_path, {"ecspresso.yml": "task_definition: td.json\n", "td.json": TD % '{{ ssm `/db/pass` }}'})
+    loaded = load_config(config, environ={}, lookups=fake_lookups({"/db/pass": Secret("hunter2")}))
+    assert loaded.task_definition["containerDefinitions"][0]["image"] == "hunter2"
+    assert loaded.secret_values == ("hunter2",)
+
+
+def test_two_tfstate_plugins_need_a_prefix(tmp_path: Path) -> None:
+    config = write(tmp_path, {
+        "ecspresso.yml": "task_definition: td.json\nplugins:\n  - name: tfstate\n    config: {path: a}\n  - name: tfstate\n    config: {path: b}\n",
+        "td.json": TD % "x",
+    })
+    with pytest.raises(ConfigError, match=r"plugins\[1\]: template function tfstate already exists; set func_prefix on the tfstate plugin"):
+        load_config(config, environ={}, lookups=fake_lookups({}))
+
+
+def test_prefixed_plugins_in_templates_and_jsonnet(tmp_path: Path) -> None:
+    config = write(tmp_path, {
+        "ecspresso.yml": "task_definition: td.jsonnet\nplugins:\n  - name: tfstate\n    config: {path: a}\n"
+                         "  - name: tfstate\n    config: {path: b}\n    func_prefix: net_\n",
+        "td.jsonnet": "local t = std.native('net_tfstate');\n"
+                      "{family: t('x'), containerDefinitions: [{name: 'app', image: '{{ tfstate `y` }}'}]}\n",
+    })
+    loaded = load_config(config, environ={}, lookups=fake_lookups({}))
+    assert loaded.task_definition["family"] == "b:x"
+    assert loaded.task_definition["containerDefinitions"][0]["image"] == "a:y"
+
+
+def test_lookup_failure_names_file_line_and_function(tmp_path: Path) -> None:
+    config = write(tmp_path, {"ecspresso.yml": "task_definition: td.json\n", "td.json": '{\n "family": "{{ ssm `/nope` }}"}'})
+    with pytest.raises(ConfigError) as info:
+        load_config(config, environ={}, lookups=fake_lookups({}))
+    assert str(info.value) == f"{tmp_path / 'td.json'}: line 2:13: {{{{ ssm `/nope` }}}}: ssm: parameter /nope not found"
+
+
+@pytest.mark.parametrize(
+    ("files", "where", "message"),
+    [
+        ({"td.jsonnet": "{\n  family: 'a'\n  x: 1,\n}\n"}, "td.jsonnet: line 3:3", "Jsonnet syntax error: expected a comma before next field."),
+        ({"td.jsonnet": "{\n  family: std.extVar('nope'),\n}\n"}, "td.jsonnet: line 2:11", "Jsonnet error: undefined external variable: nope"),
+        ({"td.jsonnet": "local l = import 'lib.libsonnet';\nl\n", "lib.libsonnet": "{\n a: error 'broken lib',\n}\n"},
+         "lib.libsonnet: line 2:5", "Jsonnet error: broken lib"),
+        ({"td.jsonnet": "{\n  family: std.native('ssm')('/nope'),\n}\n"}, "td.jsonnet: line 2:11", "Jsonnet error: ssm: parameter /nope not found"),
+        ({"td.jsonnet": "{\n  family: std.native('must_env')('NOPE'),\n}\n"}, "td.jsonnet: line 2:11", "Jsonnet error: must_env: environment variable NOPE is not set"),
+    ],
+)
+def test_jsonnet_errors_name_file_line_and_column(tmp_path: Path, files: dict[str, str], where: str, message: str) -> None:
+    config = write(tmp_path, {"ecspresso.yml": "task_definition: td.jsonnet\n", **files})
+    with pytest.raises(ConfigError) as info:
+        load_config(config, environ={}, lookups=fake_lookups({}))
+    assert str(info.value).startswith(f"{tmp_path}/{where}: {message}")
+
+
+def test_jsonnet_config_with_ext_vars_and_env(tmp_path: Path) -> None:
+    config = write(tmp_path, {
+        "ecspresso.jsonnet": "local env = std.native('env');\n{cluster: std.extVar('c'), service: env('SVC', 'web'),"
+                             " task_definition: 'td.json', service_definition: 'sd.json', timeout: std.extVar('t')}\n",
+        "td.json": TD % "x", "sd.json": "{}",
+    })
+    loaded = load_config(config, environ={}, ext_str={"c": "prod"}, ext_code={"t": "60 * 5"})
+    assert (loaded.cluster, loaded.service, loaded.timeout_seconds) == ("prod", "web", 300)
+
+
+def test_unknown_plugin(tmp_path: Path) -> None:
+    config = write(tmp_path, {"ecspresso.yml": "task_definition: td.json\nplugins:\n  - name: external\n", "td.json": TD % "x"})
+    with pytest.raises(ConfigError, match=r"plugins\[0\].name: plugin 'external' is not available"):
+        load_config(config, environ={}, lookups=fake_lookups({}))
+
+
+# --- the whole loop through the CLI against the sandbox ----------------------------------------
+
+BUCKET = "ecsplan-fixture-tfstate"
+
+
+def seed(aws: Any) -> None:
+    """What the fixture projects look up, as their teams would have it in AWS."""
+    aws.client("ecs").create_cluster(clusterName="ecspresso-fixtures")
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="network/terraform.tfstate", Body=(FIXTURES / "tfstate-envfile-if" / "network.tfstate").read_bytes())
+    ssm = aws.client("ssm")
+    ssm.put_parameter(Name="/ecspresso-fixtures/production/api-url", Value="https://api.example.com", Type="String")
+    ssm.put_parameter(Name="/ecspresso-fixtures/zones", Value="us-east-1a,us-east-1b", Type="StringList")
+    ssm.put_parameter(Name="/ecspresso-fixtures/db-password", Value="s3cr3t-from-ssm", Type="SecureString")
+    ssm.put_parameter(Name="/ecspresso-fixtures/queue", Value="jobs", Type="String")
+    aws.client("secretsmanager").create_secret(Name="ecspresso-fixtures/api-token", SecretString="token")
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "LogGroupName": {"Value": "/ecs/worker"},
+            "ExecutionRoleArn": {"Value": "arn:aws:iam::123456789012:role/worker-execution",
+                                 "Export": {"Name": "ecspresso-fixtures-ExecutionRoleArn"}},
+        },
+    }
+    aws.client("cloudformation").create_stack(StackName="ecspresso-fixtures", TemplateBody=json.dumps(template))
+
+
+# (fixture folder, config, extra CLI arguments, environment)
+PROJECTS = [
+    pytest.param("tfstate-envfile-if", "ecspresso.yml", ["--envfile", "production.env"], {}, id="tfstate-envfile-if"),
+    pytest.param("jsonnet-lookups", "ecspresso.jsonnet", ["--ext-str", "stage=production", "--ext-code", "replicas=2"], {"IMAGE_TAG": "1.25"},
+                 id="jsonnet-lookups"),
+]
+
+
+def _create(project: Project, config: str, args: list[str], env: dict[str, str]) -> None:
+    """Create the service from the project's own files (in process, as `ecsplan apply` would)."""
+    from planner.envfile import load_envfiles
+    from providers import app
+
+    envfiles = [str(project.path / a) for flag, a in zip(args, args[1:]) if flag == "--envfile"]
+    ext_str = dict(a.split("=", 1) for flag, a in zip(args, args[1:]) if flag == "--ext-str")
+    ext_code = dict(a.split("=", 1) for flag, a in zip(args, args[1:]) if flag == "--ext-code")
+    with project._environ({**env, **load_envfiles(envfiles)}) as environ:
+        settings = app.AwsSettings(endpoint_url=project.aws.endpoint_url)
+        desired = app.load_project([config], settings, cwd=str(project.path), environ=environ, ext_str=ext_str, ext_code=ext_code)
+        ctx = app.Context(settings=app.AwsSettings(region="us-east-1", endpoint_url=project.aws.endpoint_url), progress=lambda _: None)
+        report = app.run_apply(ctx, app.make_plan(ctx, desired), wait=False, timeout=None, resume_hint="")
+    assert report.error is None, report.error
+
+
+@pytest.mark.parametrize(("folder", "config", "args", "env"), PROJECTS)
+def test_ecspresso_project_is_created_from_its_files_then_plans_clean(tmp_path, aws, folder, config, args, env) -> None:
+    seed(aws)
+    dest = tmp_path / folder
+    shutil.copytree(FIXTURES / folder, dest)
+    project = Project(dest, aws, env)
+    _create(project, config, args, env)
+    result = project.run("plan", "-c", config, *args, "--detailed-exitcode")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes" in result.stdout
+
+
+def test_secure_string_is_masked_in_every_output(tmp_path, aws) -> None:
+    seed(aws)
+    dest = tmp_path / "jsonnet-lookups"
+    shutil.copytree(FIXTURES / "jsonnet-lookups", dest)
+    project = Project(dest, aws, {"IMAGE_TAG": "1.25"})
+    args = ["--ext-str", "stage=production", "--ext-code", "replicas=2"]
+    for fmt in ("text", "json", "markdown"):
+        result = project.run("plan", "-c", "ecspresso.jsonnet", *args, "--format", fmt, "--out", str(tmp_path / "plan.bin"))
+        assert result.returncode == 0, result.stderr
+        assert "DB_PASSWORD_PLAIN" in result.stdout and "(sensitive)" in result.stdout
+        assert "s3cr3t-from-ssm" not in result.stdout
+    rendered = project.run("render", "-c", "ecspresso.jsonnet", *args, "servicedef")
+    assert json.loads(rendered.stdout)["serviceName"] == "worker-production"
+    # The plan file carries the real value: apply sends it.
+    assert "s3cr3t-from-ssm" in (tmp_path / "plan.bin").read_text()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        pytest.param(("terraform/app.tfstate", None), "state file", id="missing-state-file"),
+        pytest.param(("ecs-task-def.json", ("aws_iam_role.task.arn", "aws_iam_role.gone.arn")),
+                     "tfstate: resource aws_iam_role.gone not found", id="missing-resource"),
+        pytest.param(("ecs-task-def.json", ("data.aws_vpc.main.cidr_block", "data.aws_vpc.other.id")),
+                     "network_tfstate: resource data.aws_vpc.other not found in s3://ecsplan-fixture-tfstate/network/terraform.tfstate", id="missing-s3-resource"),
+    ],
+)
+def test_tfstate_failures_through_the_cli(tmp_path, aws, change, message) -> None:
+    seed(aws)
+    dest = tmp_path / "p"
+    shutil.copytree(FIXTURES / "tfstate-envfile-if", dest)
+    name, edit = change
+    if edit is None:
+        (dest / name).unlink()
+    else:
+        (dest / name).write_text((dest / name).read_text().replace(*edit, 1))
+    result = Project(dest, aws).run("plan", "--envfile", "production.env")
+    assert result.returncode == 1
+    assert "ecs-task-def.json: line " in result.stderr and message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        pytest.param(("'/ecspresso-fixtures/zones', 0", "'/ecspresso-fixtures/zones', 7"), "ssm_list: index 7 is out of range", id="ssm-index"),
+        pytest.param(("'/ecspresso-fixtures/db-password'", "'/ecspresso-fixtures/missing'"), "ssm: parameter /ecspresso-fixtures/missing not found", id="missing-parameter"),
+        pytest.param(("ecspresso-fixtures/api-token", "ecspresso-fixtures/gone"), "secretsmanager_arn: secret ecspresso-fixtures/gone not found", id="missing-secret"),
+        pytest.param(("'LogGroupName'", "'Nope'"), "cfn_output: output Nope not found in stack ecspresso-fixtures", id="missing-output"),
+        pytest.param(("ExecutionRoleArn')", "Gone')"), "cfn_export: export ecspresso-fixtures-Gone not found", id="missing-export"),
+        pytest.param(("memory: 256,", "memory: 256"), "Jsonnet syntax error: expected a comma", id="jsonnet-syntax"),
+    ],
+)
+def test_lookup_failures_through_the_cli(tmp_path, aws, edit, message) -> None:
+    seed(aws)
+    dest = tmp_path / "p"
+    shutil.copytree(FIXTURES / "jsonnet-lookups", dest)
+    path = dest / "ecs-task-def.jsonnet"
+    assert edit[0] in path.read_text()
+    path.write_text(path.read_text().replace(*edit, 1))
+    result = Project(dest, aws).run("plan", "-c", "ecspresso.jsonnet", "--ext-str", "stage=production", "--ext-code", "replicas=2")
+    assert result.returncode == 1
+    assert "ecs-task-def.jsonnet: line " in result.stderr and message in result.stderr, result.stderr
