@@ -42,6 +42,7 @@ class ActionType(enum.Enum):
     UPDATE_SERVICE = ("update_service", "~", ("to update", "to update"))
     CREATE_DEPLOYMENT = ("create_deployment", "+", ("blue/green deployment", "blue/green deployments"))
     STOP_DEPLOYMENT = ("stop_deployment", "-", ("deployment to stop", "deployments to stop"))
+    STOP_SERVICE_DEPLOYMENT = ("stop_service_deployment", "-", ("service deployment to stop", "service deployments to stop"))
     RESUME_AUTOSCALING = ("resume_autoscaling", "~", None)
 
     @property
@@ -253,6 +254,28 @@ class StopDeployment(_Typed):
 
 
 @attrs.frozen(kw_only=True)
+class StopServiceDeployment(_Typed):
+    """StopServiceDeployment of an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment in
+    progress, stopType ROLLBACK: the source revision serves again (a rollback plan)."""
+
+    TYPE: ClassVar[ActionType] = ActionType.STOP_SERVICE_DEPLOYMENT
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+    cluster: str
+    service: str
+    service_deployment_arn: str
+    stop_type: str = "ROLLBACK"
+
+    @property
+    def ref(self) -> ServiceRef:
+        return ServiceRef(cluster=self.cluster, service=self.service)
+
+    @property
+    def note(self) -> str:
+        how = "with rollback to the previous service revision" if self.stop_type == "ROLLBACK" else "without rollback (ABORT)"
+        return f"stop service deployment {arn_tail(self.service_deployment_arn)} {how}"
+
+
+@attrs.frozen(kw_only=True)
 class SuspendAutoscaling(_Typed):
     """RegisterScalableTarget with SuspendedState on the service's desiredCount."""
 
@@ -287,6 +310,7 @@ Action = Union[
     UpdateService,
     CreateDeployment,
     StopDeployment,
+    StopServiceDeployment,
     SuspendAutoscaling,
     ResumeAutoscaling,
 ]
@@ -300,6 +324,7 @@ ACTION_CLASSES: dict[ActionType, type[Action]] = {
         UpdateService,
         CreateDeployment,
         StopDeployment,
+        StopServiceDeployment,
         ResumeAutoscaling,
     )
 }
@@ -322,6 +347,8 @@ def details(action: Action) -> dict[str, Any]:
         }
     if isinstance(action, StopDeployment):
         return {"application": action.application, "deployment_group": action.deployment_group}
+    if isinstance(action, StopServiceDeployment):
+        return {"service_deployment": action.service_deployment_arn, "stop_type": action.stop_type}
     return {}
 
 

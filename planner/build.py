@@ -25,6 +25,7 @@ from planner.actions import (
 from planner.diff import Change, diff, plain
 from planner.errors import ConfigError
 from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveService, LiveState, PlanOptions
+from planner.native import validate as validate_strategy
 from planner.normalize import (
     CODE_DEPLOY_UPDATABLE,
     SERVICE_DEPLOYMENT_FIELDS,
@@ -239,9 +240,25 @@ def _outside_scaling_range(desired: DesiredService, live: LiveState) -> list[Blo
     ]
 
 
+# What the plan says of an ECS-controller service's deployment (planner/native.py explains it).
+_STRATEGY_KEYS = ("strategy", "bakeTimeInMinutes", "linearConfiguration", "canaryConfiguration", "lifecycleHooks")
+
+
+def deployment_configuration(desired: DesiredService, live: LiveState, controller: Controller) -> dict[str, Any]:
+    """The deploymentConfiguration the next deployment uses: the file's when declared (apply
+    sends it), else the live one."""
+    if controller is not Controller.ECS:
+        return {}
+    declared = desired.service_definition.get("deploymentConfiguration")
+    source = declared if isinstance(declared, dict) else (live.service.description.get("deploymentConfiguration") if live.service else None)
+    return {k: copy.deepcopy(v) for k, v in (source or {}).items() if k in _STRATEGY_KEYS}
+
+
 def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOptions = PlanOptions()) -> ServicePlan:
     """Ordered actions for one service, in DESIGN.md's order."""
     controller = live.service.controller if live.service is not None else desired.controller
+    # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
+    validate_strategy(desired.service_definition, source=desired.definition_file)
     keys = managed_keys(desired)
     actions: list[Action] = []
     blocked: list[Blocked] = []
@@ -299,6 +316,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         timeout_seconds=desired.timeout_seconds,
         sensitive=desired.sensitive,
         secret_values=desired.secret_values,
+        deployment_configuration=deployment_configuration(desired, live, controller),
     )
 
 

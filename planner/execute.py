@@ -20,6 +20,7 @@ from planner.actions import (
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
+    StopServiceDeployment,
     SuspendAutoscaling,
     UpdateService,
 )
@@ -27,6 +28,7 @@ from planner.appspec import console_url
 from planner.diff import diff, plain
 from planner.errors import BlockedPlanError, Interrupted, PlanError, PlannerError, StalePlanError
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
+from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan, ServicePlan, live_view
 from planner.rollout import CodeDeployExpectation, RolloutExpectation
 
@@ -66,6 +68,10 @@ class Applier(Protocol):
         asynchronous, the deployment is Stopped and its rollback deployment appears later)."""
         ...
 
+    def stop_service_deployment(self, action: StopServiceDeployment) -> str:
+        """StopServiceDeployment; returns the ARN ECS answers. The stop takes effect later."""
+        ...
+
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState: ...
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None: ...
@@ -76,6 +82,8 @@ class Waiter(Protocol):
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None: ...
 
+    def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None: ...
+
 
 @attrs.define
 class ServiceResult:
@@ -83,7 +91,7 @@ class ServiceResult:
 
     task_definition_arn: str | None = None
     deployment_id: str | None = None
-    wait_for: RolloutExpectation | CodeDeployExpectation | None = None
+    wait_for: RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation | None = None
     autoscaling: AutoscalingState | None = None
 
 
@@ -173,6 +181,7 @@ class Executor:
             ActionType.UPDATE_SERVICE: self._update_service,
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
             ActionType.STOP_DEPLOYMENT: self._stop_deployment,
+            ActionType.STOP_SERVICE_DEPLOYMENT: self._stop_service_deployment,
             ActionType.RESUME_AUTOSCALING: self._resume,
         }
 
@@ -190,7 +199,10 @@ class Executor:
         td = action.task_definition.resolve(result.task_definition_arn)
         created = self.applier.create_service(action, td)
         result.task_definition_arn = td
-        if service.controller is Controller.ECS:
+        if service.controller is Controller.ECS and is_native(strategy_of(created.description)):
+            # BLUE_GREEN / LINEAR / CANARY: the first deployment is a service deployment too.
+            result.wait_for = ServiceDeploymentExpectation(arn=created.description.get("currentServiceDeployment"), task_definition_arn=td)
+        elif service.controller is Controller.ECS:
             primary = created.primary
             result.wait_for = RolloutExpectation(deployment_id=primary.id if primary else None, task_definition_arn=td)
         return f"created service {created.arn}"
@@ -199,7 +211,15 @@ class Executor:
         td = action.task_definition.resolve(result.task_definition_arn) if action.task_definition is not None else None
         updated = self.applier.update_service(action, td)
         primary = updated.primary
-        if service.controller is Controller.ECS:
+        native = is_native(strategy_of(updated.description))
+        if service.controller is Controller.ECS and native and action.starts_deployment:
+            # The strategy as ECS now has it (this update may have switched it): BLUE_GREEN,
+            # LINEAR and CANARY deploy through a service deployment, followed by its ARN.
+            result.deployment_id = updated.description.get("currentServiceDeployment")
+            result.wait_for = ServiceDeploymentExpectation(
+                arn=result.deployment_id, task_definition_arn=td or (primary.task_definition if primary else None)
+            )
+        elif service.controller is Controller.ECS:
             if action.starts_deployment:
                 result.deployment_id = primary.id if primary else None
                 result.wait_for = RolloutExpectation(deployment_id=result.deployment_id, task_definition_arn=td or (primary.task_definition if primary else None))
@@ -224,6 +244,12 @@ class Executor:
         result.wait_for = CodeDeployExpectation(deployment_id=action.deployment_id, task_definition_arn=None, group=service.codedeploy, stopping=True)
         how = "with rollback" if action.rollback else "without rollback"
         return f"asked CodeDeploy to stop deployment {action.deployment_id} {how} (CodeDeploy: {answer or 'no answer'})"
+
+    def _stop_service_deployment(self, service: ServicePlan, action: StopServiceDeployment, result: ServiceResult) -> str:
+        # Asynchronous too: ROLLBACK_REQUESTED now, the rollback on the following polls.
+        self.applier.stop_service_deployment(action)
+        result.wait_for = ServiceDeploymentExpectation(arn=action.service_deployment_arn, task_definition_arn=None, stopping=True)
+        return f"asked ECS to stop service deployment {action.service_deployment_arn} ({action.stop_type})"
 
     def _suspend(self, service: ServicePlan, action: SuspendAutoscaling, result: ServiceResult) -> str:
         result.autoscaling = self.applier.suspend_autoscaling(action)
@@ -302,6 +328,8 @@ def _apply_service(
                 expect, result.wait_for = result.wait_for, None
                 if isinstance(expect, CodeDeployExpectation):
                     waiter.wait_codedeploy(service.ref, expect, limit, emit)
+                elif isinstance(expect, ServiceDeploymentExpectation):
+                    waiter.wait_service_deployment(service.ref, expect, limit, emit)
                 else:
                     waiter.wait_rolling(service.ref, expect, limit, emit)
     except BaseException:

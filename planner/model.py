@@ -248,6 +248,113 @@ class CodeDeployDeployment:
 
 
 @attrs.frozen(kw_only=True)
+class RevisionSummary:
+    """One entry of a service deployment's source / target revisions (ServiceRevisionSummary),
+    with the task definition the revision runs (DescribeServiceRevisions) when it was read."""
+
+    arn: str
+    task_definition: str | None = None
+    requested: int = 0
+    running: int = 0
+    production_weight: float | None = None
+    test_weight: float | None = None
+
+    @classmethod
+    def from_api(cls, r: dict[str, Any], task_definitions: dict[str, str]) -> RevisionSummary:
+        def weight(key: str) -> float | None:
+            value = r.get(key)
+            return float(value) if isinstance(value, (int, float)) else None
+
+        arn = str(r.get("arn", ""))
+        return cls(
+            arn=arn,
+            task_definition=task_definitions.get(arn),
+            requested=int(r.get("requestedTaskCount") or 0),
+            running=int(r.get("runningTaskCount") or 0),
+            production_weight=weight("requestedProductionTrafficWeight"),
+            test_weight=weight("requestedTestTrafficWeight"),
+        )
+
+
+@attrs.frozen(kw_only=True)
+class HookDetail:
+    """A lifecycle hook active in a service deployment (DeploymentLifecycleHookDetail)."""
+
+    hook_id: str
+    target_type: str  # AWS_LAMBDA or PAUSE
+    target_arn: str | None
+    status: str  # AWAITING_ACTION, IN_PROGRESS, SUCCEEDED, FAILED, TIMED_OUT
+
+    @property
+    def name(self) -> str:
+        """The Lambda function's name (the last part of its ARN), or PAUSE."""
+        if not self.target_arn:
+            return self.target_type
+        return self.target_arn.rsplit(":", 1)[-1] if ":function:" in self.target_arn else arn_tail(self.target_arn)
+
+
+@attrs.frozen(kw_only=True)
+class ServiceDeploymentInfo:
+    """An ECS-native service deployment (DescribeServiceDeployments): BLUE_GREEN, LINEAR or
+    CANARY strategies deploy through these."""
+
+    arn: str
+    status: str  # PENDING, IN_PROGRESS, SUCCESSFUL, STOPPED, STOP_REQUESTED, ROLLBACK_*
+    status_reason: str = ""
+    lifecycle_stage: str | None = None
+    target: RevisionSummary | None = None
+    sources: tuple[RevisionSummary, ...] = ()
+    hooks: tuple[HookDetail, ...] = ()
+    rollback_reason: str | None = None
+    strategy: str | None = None
+    bake_minutes: int | None = None
+    created_at: dt.datetime | None = None
+
+    @classmethod
+    def from_api(cls, d: dict[str, Any], task_definitions: dict[str, str] | None = None) -> ServiceDeploymentInfo:
+        tds = task_definitions or {}
+        target = d.get("targetServiceRevision")
+        rollback = d.get("rollback") or {}
+        configuration = d.get("deploymentConfiguration") or {}
+        bake = configuration.get("bakeTimeInMinutes")
+        created = d.get("createdAt")
+        return cls(
+            arn=str(d.get("serviceDeploymentArn", "")),
+            status=str(d.get("status", "")),
+            status_reason=str(d.get("statusReason") or ""),
+            lifecycle_stage=d.get("lifecycleStage"),
+            target=RevisionSummary.from_api(target, tds) if isinstance(target, dict) else None,
+            sources=tuple(RevisionSummary.from_api(s, tds) for s in d.get("sourceServiceRevisions") or [] if isinstance(s, dict)),
+            hooks=tuple(
+                HookDetail(
+                    hook_id=str(h.get("hookId", "")),
+                    target_type=str(h.get("targetType") or "AWS_LAMBDA"),
+                    target_arn=h.get("targetArn"),
+                    status=str(h.get("status", "")),
+                )
+                for h in d.get("lifecycleHookDetails") or []
+                if isinstance(h, dict)
+            ),
+            rollback_reason=rollback.get("reason"),
+            strategy=configuration.get("strategy"),
+            bake_minutes=int(bake) if isinstance(bake, int) else None,
+            created_at=created if isinstance(created, dt.datetime) else None,
+        )
+
+    @property
+    def id(self) -> str:
+        return arn_tail(self.arn)
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("PENDING", "IN_PROGRESS", "STOP_REQUESTED", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS")
+
+    @property
+    def paused_hooks(self) -> tuple[HookDetail, ...]:
+        return tuple(h for h in self.hooks if h.status == "AWAITING_ACTION")
+
+
+@attrs.frozen(kw_only=True)
 class ScalableTarget:
     """The service's Application Auto Scaling target (ecs:service:DesiredCount)."""
 
@@ -281,6 +388,8 @@ class LiveState:
     active_deployment: CodeDeployDeployment | None = None
     previous_task_definition: str | None = None
     scalable_target: ScalableTarget | None = None  # read when the plan suspends auto scaling
+    # ECS-native BLUE_GREEN / LINEAR / CANARY: the service deployment in progress, if any.
+    service_deployment: ServiceDeploymentInfo | None = None
 
     @property
     def running_task_definition(self) -> str | None:

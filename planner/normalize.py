@@ -94,6 +94,10 @@ RULES: tuple[Rule, ...] = (
          reason='loadBalancers are matched by "containerName:containerPort"'),
     Rule(name="code-deploy-target-group", scope="service",
          reason="on CODE_DEPLOY services CodeDeploy swaps the target group between blue and green after every deployment (kayac/ecspresso#936)"),
+    Rule(name="native-blue-green-target-groups", scope="service",
+         reason="with advancedConfiguration (ECS-native blue/green, linear, canary) ECS swaps targetGroupArn and alternateTargetGroupArn after every successful deployment: the pair is compared, not which is which"),
+    Rule(name="lifecycle-hooks-by-target", scope="service",
+         reason="deploymentConfiguration.lifecycleHooks are matched by hook target and stages (order does not matter); targetType AWS_LAMBDA is the default"),
     Rule(name="capacity-providers-by-name", scope="service",
          reason="capacityProviderStrategy is matched by capacityProvider; base 0 and weight 0 are the defaults"),
 )
@@ -411,6 +415,11 @@ def _deployment_configuration(dc: dict[str, Any], daemon: bool, controller: Cont
     if controller is Controller.ECS:  # the circuit breaker and strategies are the rolling controller's
         dc["deploymentCircuitBreaker"] = _fill(dc.get("deploymentCircuitBreaker") or {}, {"enable": False, "rollback": False}, fill)
         dc = _fill(dc, {"strategy": "ROLLING"}, fill)
+    if isinstance(dc.get("lifecycleHooks"), list):  # lifecycle-hooks-by-target
+        dc["lifecycleHooks"] = _keyed(
+            [_fill(dict(h, lifecycleStages=sorted(h.get("lifecycleStages") or [])), {"targetType": "AWS_LAMBDA"}, fill) for h in dc["lifecycleHooks"]],
+            lambda h: f"{h.get('hookTargetArn') or h.get('targetType', '')}@{','.join(h.get('lifecycleStages') or [])}",
+        )
     alarms = _fill(dc.get("alarms") or {}, {"alarmNames": [], "enable": False, "rollback": False}, fill)
     if alarms.get("alarmNames"):
         alarms["alarmNames"] = sorted(alarms["alarmNames"])
@@ -450,6 +459,12 @@ def _load_balancers(lbs: list[dict[str, Any]], controller: Controller) -> Keyed:
         lb = dict(lb)
         if controller is Controller.CODE_DEPLOY:
             lb.pop("targetGroupArn", None)  # code-deploy-target-group
+        advanced = lb.get("advancedConfiguration")
+        if isinstance(advanced, dict) and advanced.get("alternateTargetGroupArn") and lb.get("targetGroupArn"):
+            # native-blue-green-target-groups: the pair, in a fixed order.
+            first, second = sorted((str(lb["targetGroupArn"]), str(advanced["alternateTargetGroupArn"])))
+            lb["targetGroupArn"] = first
+            lb["advancedConfiguration"] = dict(advanced, alternateTargetGroupArn=second)
         out.append(lb)
     return _keyed(out, lambda lb: f"{lb.get('containerName', '')}:{lb.get('containerPort', '')}")
 

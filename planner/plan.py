@@ -10,10 +10,11 @@ from typing import Any, Iterable
 
 import attrs
 
-from planner.actions import Action, ActionType, Blocked
+from planner.actions import Action, ActionType, Blocked, starts_deployment
 from planner.diff import plain
 from planner.frozen import FrozenDict, freeze_mapping, str_tuple
 from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef
+from planner.native import explain, is_native, strategy_of
 from planner.normalize import SERVICE_IMMUTABLE, canonical_service
 
 
@@ -40,6 +41,8 @@ def live_view(live: LiveState, managed_keys: tuple[str, ...]) -> dict[str, Any]:
         view["deploymentController"] = live.service.controller.value
         if live.service.controller is Controller.CODE_DEPLOY:
             view["activeDeployment"] = live.active_deployment.id if live.active_deployment else None
+        elif is_native(strategy_of(live.service.description)):
+            view["activeServiceDeployment"] = live.service_deployment.arn if live.service_deployment else None
     return view
 
 
@@ -69,6 +72,22 @@ class ServicePlan:
     timeout_seconds: float | None = None
     sensitive: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     secret_values: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    # ECS controller: the deploymentConfiguration a deployment will use (the file's, else the
+    # live one): what the plan says of its strategy, traffic steps, bake time and hooks.
+    deployment_configuration: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
+
+    @property
+    def strategy(self) -> str | None:
+        """ROLLING, BLUE_GREEN, LINEAR or CANARY (ECS controller); None for CODE_DEPLOY / EXTERNAL."""
+        if self.controller is not Controller.ECS:
+            return None
+        return strategy_of({"deploymentConfiguration": self.deployment_configuration})
+
+    def deployment_lines(self) -> list[str]:
+        """What the plan says of the deployment it starts, for the ECS-native strategies."""
+        if not is_native(self.strategy) or not any(starts_deployment(a) or a.TYPE is ActionType.CREATE_SERVICE for a in self.actions):
+            return []
+        return explain(self.deployment_configuration)
 
     @property
     def fingerprint(self) -> str:

@@ -67,13 +67,17 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
             "cluster": s.ref.cluster,
             "service": s.ref.service,
             "controller": s.controller.value,
+            "strategy": s.strategy,
             "changed": s.has_changes,
             "actions": [_action_entry(a, include_payloads=include_payloads) for a in s.actions],
             "blocked": [{"path": b.path, "reason": b.reason, "before": plain(b.before), "after": plain(b.after)} for b in s.blocked],
         }
+        if s.deployment_lines():
+            entry["deployment"] = s.deployment_lines()
         if include_payloads:
             entry.update(
                 {
+                    "deployment_configuration": plain(s.deployment_configuration),
                     "family": s.family,
                     "source": s.source,
                     "live_view": plain(s.live_view),
@@ -115,6 +119,7 @@ def _service(s: dict[str, Any], source: str) -> ServicePlan:
         timeout_seconds=s.get("timeout_seconds"),
         sensitive=tuple(s.get("sensitive", ())),
         secret_values=tuple(s.get("secret_values", ())),
+        deployment_configuration=s.get("deployment_configuration") or {},
     )
 
 

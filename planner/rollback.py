@@ -1,6 +1,8 @@
 """The rollback plan, built from the live state like any plan (pure).
 
 Rolling services go back to the previous ACTIVE revision of their family by an UpdateService.
+ECS-native BLUE_GREEN / LINEAR / CANARY services: a service deployment in progress is stopped
+with rollback (StopServiceDeployment); otherwise the previous revision is deployed again.
 CODE_DEPLOY services: a deployment in progress is stopped with rollback (CodeDeploy keeps the
 original task set); otherwise the previous revision is deployed through CodeDeploy.
 """
@@ -9,8 +11,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from planner.actions import Action, StopDeployment, TaskDefinitionRef, UpdateService
-from planner.build import codedeploy_group, deployment_action
+from planner.actions import Action, StopDeployment, StopServiceDeployment, TaskDefinitionRef, UpdateService
+from planner.build import codedeploy_group, deployment_action, deployment_configuration
 from planner.diff import Change
 from planner.errors import PlanError
 from planner.model import Controller, DesiredService, LiveState, arn_tail
@@ -36,6 +38,19 @@ def _rollback_actions(desired: DesiredService, live: LiveState) -> list[Action]:
                     deployment_id=deployment.id,
                 )
             ]
+    elif service.controller is Controller.ECS and live.service_deployment is not None and live.service_deployment.active:
+        # BLUE_GREEN / LINEAR / CANARY: stop the service deployment in progress with rollback
+        # (StopServiceDeployment ROLLBACK): the source revision serves again.
+        sd = live.service_deployment
+        stage = f", stage {sd.lifecycle_stage}" if sd.lifecycle_stage else ""
+        return [
+            StopServiceDeployment(
+                changes=[Change(path="serviceDeployment", before=f"{sd.id} ({sd.status}{stage})", after="stopped, rolled back")],
+                cluster=desired.ref.cluster,
+                service=desired.ref.service,
+                service_deployment_arn=sd.arn,
+            )
+        ]
     elif service.controller is not Controller.ECS:
         raise PlanError(f"{desired.ref}: ecsplan cannot roll back services of the {service.controller.value} controller")
     previous = live.previous_task_definition
@@ -74,6 +89,7 @@ def build_rollback_plan(
                 timeout_seconds=desired.timeout_seconds,
                 sensitive=desired.sensitive,
                 secret_values=desired.secret_values,
+                deployment_configuration=deployment_configuration(desired, live, live.service.controller if live.service else desired.controller),
             )
         )
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)

@@ -22,6 +22,7 @@ from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
 from planner.model import Controller, DesiredService, LiveState, PlanOptions, ReadTarget, ServiceRef, cluster_name
+from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan
 from planner.render import json as render_json
 from planner.render import markdown as render_markdown
@@ -151,6 +152,14 @@ def run_wait(
             continue
         if state.service.controller is not Controller.ECS:
             raise PlanError(f"{d.ref}: ecsplan cannot follow deployments of the {state.service.controller.value} controller")
+        if is_native(strategy_of(state.service.description)):
+            # BLUE_GREEN / LINEAR / CANARY: the service deployment under way, if any.
+            if state.service_deployment is None:
+                ctx.progress(f"{d.ref}: no service deployment in progress ({strategy_of(state.service.description)})")
+                continue
+            expect_sd = ServiceDeploymentExpectation(arn=state.service_deployment.arn, task_definition_arn=None)
+            waiter.wait_service_deployment(d.ref, expect_sd, limit, ctx.progress)
+            continue
         waiter.wait_rolling(d.ref, expectation_in_progress(state.service), limit, ctx.progress)
 
 

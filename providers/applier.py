@@ -12,6 +12,7 @@ from planner.actions import (
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
+    StopServiceDeployment,
     SuspendAutoscaling,
     UpdateService,
 )
@@ -19,6 +20,7 @@ from planner.execute import AutoscalingState
 from planner.frozen import thaw
 from planner.model import LiveService
 from providers import autoscaling, codedeploy
+from providers.service_deployments import ServiceDeployments
 from providers.session import Session, aws_errors
 
 
@@ -76,6 +78,11 @@ class AwsApplier:
         """StopDeployment; CodeDeploy answers Pending and stops the deployment later: the
         waiter follows the stop and then the rollback deployment (it is not there yet)."""
         return codedeploy.stop_deployment(self.session, action.deployment_id, rollback=action.rollback)
+
+    def stop_service_deployment(self, action: StopServiceDeployment) -> str:
+        """StopServiceDeployment; ECS stops (and rolls back) the deployment on its own time: the
+        waiter follows it."""
+        return ServiceDeployments(self.session).stop(action.service_deployment_arn, action.stop_type)
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         return autoscaling.suspend(self.session, action.resource_id, action.dimension)

@@ -70,6 +70,23 @@ def seed_load_balancer(client: Client, net: dict[str, str]) -> dict[str, str]:
     return {"DEMO_TARGET_GROUP_ARN": tgs[0], "DEMO_TARGET_GROUP_GREEN_ARN": tgs[1], "DEMO_LISTENER_ARN": listener}
 
 
+def seed_native_load_balancer(client: Client, net: dict[str, str], lb: dict[str, str]) -> dict[str, str]:
+    """For the ECS-native blue/green service: its pair of target groups (ECS swaps which one is
+    production after each deployment) and the listener rule whose traffic ECS shifts, on the
+    listener of `seed_load_balancer` (DEMO_LISTENER_ARN)."""
+    elb = client("elbv2")
+    blue, green = (
+        elb.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=net["DEMO_VPC_ID"], TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        for name in ("web-native-blue", "web-native-green")
+    )
+    rule = elb.create_rule(
+        ListenerArn=lb["DEMO_LISTENER_ARN"], Priority=10,
+        Conditions=[{"Field": "path-pattern", "Values": ["/native/*"]}],
+        Actions=[{"Type": "forward", "TargetGroupArn": blue}],
+    )["Rules"][0]["RuleArn"]
+    return {"DEMO_NATIVE_BLUE_ARN": blue, "DEMO_NATIVE_GREEN_ARN": green, "DEMO_NATIVE_RULE_ARN": rule}
+
+
 def seed_codedeploy(client: Client, lb: dict[str, str], *, cluster: str = "ecsplan-demo", service: str = "web-bg",
                     application: str | None = None, group: str | None = None,
                     target_groups: tuple[str, str] = ("web-bg-blue", "web-bg-green")) -> tuple[str, str]:

@@ -7,8 +7,10 @@ from typing import Sequence
 
 from planner.errors import ConfigError
 from planner.model import Controller, DeploymentGroupInfo, LiveState, LiveTaskDefinition, ReadTarget, ServiceRef
+from planner.native import is_native, strategy_of
 from providers import autoscaling as scaling
 from providers import codedeploy, ecs
+from providers.service_deployments import ServiceDeployments
 from providers.session import Session
 
 
@@ -63,9 +65,13 @@ class AwsReader:
             if self.autoscaling
             else {}
         )
+        deployments = ServiceDeployments(self.session)
         out = {}
         for t in targets:
             svc = services[t.ref]
+            # BLUE_GREEN / LINEAR / CANARY: the service deployment under way (a wait, a status,
+            # a rollback and the stale check need it).
+            native = svc is not None and svc.controller is Controller.ECS and is_native(strategy_of(svc.description))
             running = svc.task_definition_arn if svc is not None else None
             td = task_definition(running) if running else (task_definition(t.family) if t.family else None)
             group = groups.get(t.ref)
@@ -79,5 +85,6 @@ class AwsReader:
                 active_deployment=codedeploy.active_deployment(self.session, info, with_status=self.deployment_status) if info else None,
                 previous_task_definition=ecs.previous_revision(self.session, running) if self.history and running else None,
                 scalable_target=scalable.get(f"service/{t.ref.cluster}/{t.ref.service}"),
+                service_deployment=deployments.in_progress(t.ref) if native else None,
             )
         return out

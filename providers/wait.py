@@ -23,6 +23,9 @@ from planner.codedeploy import (
 from planner.errors import DeploymentFailed, WaitTimeout
 from planner.execute import Emit
 from planner.model import DeploymentGroupInfo, LiveService, ServiceEvent, ServiceRef
+from planner.native import ServiceDeploymentExpectation, paused_note
+from planner.native import describe as describe_service_deployment
+from planner.native import judge as judge_service_deployment
 from planner.rollout import (
     CodeDeployExpectation,
     RolloutExpectation,
@@ -36,6 +39,7 @@ from planner.rollout import (
 )
 from providers import codedeploy
 from providers.errors import AwsError
+from providers.service_deployments import ServiceDeployments
 from providers.session import Session, aws_errors, poll_interval
 
 
@@ -211,6 +215,63 @@ class AwsWaiter:
                     f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy deployment "
                     f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
                     f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
+                )
+            self.sleep(interval)
+
+    def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
+        """Follow an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment: print each
+        change of its status, lifecycle stage, traffic and hooks, and each new service event,
+        until it is SUCCESSFUL (its bake time over) or rolled back / stopped; for a stop apply
+        asked for, until the rollback ended."""
+        timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
+        interval = poll_interval()
+        started = self.clock()
+        deployments = ServiceDeployments(self.session)
+        arn = expect.arn
+        if arn is None:
+            # UpdateService did not say (currentServiceDeployment): the newest one is this apply's.
+            found = deployments.newest(ref)
+            if found is None:
+                raise DeploymentFailed(f"{ref}: ECS started no service deployment")
+            arn = found.arn
+        what = f"service deployment {arn.rsplit('/', 1)[-1]}"
+        emit(f"{ref}: waiting for {'the rollback of ' if expect.stopping else ''}{what} (timeout {format_duration(timeout)})")
+        seen_events: set[str] | None = None
+        new_events: list[str] = []
+        last = ""
+        told_pause = False
+        while True:
+            info = deployments.describe(arn)
+            service = self._describe(ref)
+            if seen_events is None:
+                seen_events = {e.id for e in service.events}  # what was there before the wait is history
+            for event in reversed(service.events):
+                if event.id not in seen_events:
+                    seen_events.add(event.id)
+                    new_events.append(event.message)
+                    emit(f"{ref}: event: {event.message}")
+            state = describe_service_deployment(info)
+            if state != last:
+                emit(f"{ref}: {what}: {state}")
+                last = state
+            note = paused_note(info)
+            if note and not told_pause:
+                emit(f"{ref}: {note}")
+                told_pause = True
+            verdict = judge_service_deployment(info, expect)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                events = "\n".join(f"  {m}" for m in new_events[-8:])
+                tail = f"\nService events since the deployment started:\n{events}" if events else ""
+                if info.active:
+                    tail = f"; follow the rollback with `{self.resume_hint}`" + tail
+                raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for {what} (now: {state}); it goes on in ECS. "
+                    f"Follow it with `{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
                 )
             self.sleep(interval)
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.helpers_cli import ROOT, Aws, BlueGreen, Project
+from tests.helpers_cli import ROOT, Aws, BlueGreen, NativeBlueGreen, Project
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +41,11 @@ def bluegreen(tmp_path, aws):
     dest = tmp_path / "bluegreen"
     shutil.copytree(ROOT / "fixtures" / "demo" / "bluegreen", dest)
     return BlueGreen(dest, aws)
+
+
+@pytest.fixture
+def native(tmp_path, aws):
+    """fixtures/native: an ECS-native blue/green service and its load balancer, not yet created."""
+    dest = tmp_path / "native"
+    shutil.copytree(ROOT / "fixtures" / "native", dest)
+    return NativeBlueGreen(dest, aws)

@@ -11,11 +11,13 @@ from planner.actions import (
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
+    StopServiceDeployment,
     SuspendAutoscaling,
     UpdateService,
 )
 from planner.execute import AutoscalingState, Emit
 from planner.model import LiveService, LiveState, ReadTarget, ServiceRef
+from planner.native import ServiceDeploymentExpectation
 from planner.rollout import CodeDeployExpectation, RolloutExpectation
 from providers.errors import AwsError
 
@@ -67,6 +69,10 @@ class FakeApplier:
         self._do("stop", action.deployment_id)
         return self.stop_answer
 
+    def stop_service_deployment(self, action: StopServiceDeployment) -> str:
+        self._do("stop_service_deployment", action.service_deployment_arn)
+        return action.service_deployment_arn
+
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         self._do("suspend", action.resource_id)
         return self.found
@@ -77,11 +83,11 @@ class FakeApplier:
 
 class FakeWaiter:
     def __init__(self, error: BaseException | None = None) -> None:
-        self.waits: list[tuple[ServiceRef, RolloutExpectation | CodeDeployExpectation]] = []
+        self.waits: list[tuple[ServiceRef, RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation]] = []
         self.timeouts: list[float | None] = []
         self.error = error
 
-    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation, timeout: float | None) -> None:
+    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation, timeout: float | None) -> None:
         self.waits.append((ref, expect))
         self.timeouts.append(timeout)
         if self.error:
@@ -91,4 +97,7 @@ class FakeWaiter:
         self._wait(ref, expect, timeout)
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
+        self._wait(ref, expect, timeout)
+
+    def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         self._wait(ref, expect, timeout)

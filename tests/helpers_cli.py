@@ -220,3 +220,23 @@ class BlueGreen(Project):
     def scalable_target(self):
         return self.aws.client("application-autoscaling").describe_scalable_targets(
             ServiceNamespace="ecs", ResourceIds=["service/ecsplan-demo/web-bg"])["ScalableTargets"][0]
+
+
+class NativeBlueGreen(Project):
+    """fixtures/native: an ECS-native blue/green service (deploymentController ECS, strategy
+    BLUE_GREEN) behind an ALB listener rule with a pair of target groups ECS swaps."""
+
+    def __init__(self, path: Path, aws: Aws):
+        env = demo.seed_network(aws.client)
+        lb = demo.seed_load_balancer(aws.client, env)
+        env.update(lb)
+        env.update(demo.seed_native_load_balancer(aws.client, env, lb))
+        env["IMAGE_TAG"] = "1.25"
+        super().__init__(path, aws, env)
+
+    def set_strategy(self, strategy: str, **configuration: Any) -> None:
+        """Make the service definition's strategy `strategy`, with more deploymentConfiguration
+        members (linearConfiguration=..., canaryConfiguration=...)."""
+        path = self.path / "ecs-service-def.json"
+        extra = "".join(f"\n    {json.dumps(k)}: {json.dumps(v)}," for k, v in configuration.items())
+        path.write_text(path.read_text().replace('"strategy": "BLUE_GREEN",', f'"strategy": "{strategy}",{extra}', 1))

@@ -75,6 +75,17 @@ def test_task_rule(rule, user, aws):
 
 NET = {"awsvpcConfiguration": {"subnets": ["b", "a"], "securityGroups": ["y", "x"]}}
 SERVICE_CASES = [
+    ("native-blue-green-target-groups",
+     {"loadBalancers": [{"targetGroupArn": "tg-blue", "containerName": "web", "containerPort": 80,
+                         "advancedConfiguration": {"alternateTargetGroupArn": "tg-green", "productionListenerRule": "rule"}}]},
+     {"loadBalancers": [{"targetGroupArn": "tg-green", "containerName": "web", "containerPort": 80,
+                         "advancedConfiguration": {"alternateTargetGroupArn": "tg-blue", "productionListenerRule": "rule"}}]}),
+    ("lifecycle-hooks-by-target",
+     {"deploymentConfiguration": {"strategy": "BLUE_GREEN", "lifecycleHooks": [
+         {"hookTargetArn": "fn-a", "lifecycleStages": ["POST_SCALE_UP", "PRE_SCALE_UP"]}, {"hookTargetArn": "fn-b", "lifecycleStages": ["TEST_TRAFFIC_SHIFT"]}]}},
+     {"deploymentConfiguration": {"strategy": "BLUE_GREEN", "lifecycleHooks": [
+         {"hookTargetArn": "fn-b", "lifecycleStages": ["TEST_TRAFFIC_SHIFT"], "targetType": "AWS_LAMBDA"},
+         {"hookTargetArn": "fn-a", "lifecycleStages": ["PRE_SCALE_UP", "POST_SCALE_UP"]}]}}),
     ("service-read-only", {"desiredCount": 1}, {"desiredCount": 1, "serviceArn": "a", "status": "ACTIVE", "runningCount": 1,
                                                  "pendingCount": 0, "deployments": [{}], "events": [{}], "createdAt": "t",
                                                  "platformFamily": "Linux", "taskDefinition": "arn"}),

@@ -19,6 +19,7 @@ from planner.actions import (
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
+    StopServiceDeployment,
     SuspendAutoscaling,
     TaskDefinitionRef,
     UpdateService,
@@ -48,6 +49,8 @@ EVERY_ACTION = [
                      rollback_events=("DEPLOYMENT_FAILURE",)),
     StopDeployment(changes=[Change(path="codedeploy.deployment", before="d-1 (InProgress)", after="stopped, rolled back")],
                    cluster="prod", service="web", application="AppECS-prod-web", deployment_group="DgpECS-prod-web", deployment_id="d-1"),
+    StopServiceDeployment(changes=[Change(path="serviceDeployment", before="sd-1 (IN_PROGRESS)", after="stopped, rolled back")], cluster="prod",
+                          service="web", service_deployment_arn="arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-1"),
     ResumeAutoscaling(resource_id="service/prod/web"),
 ]
 

@@ -52,6 +52,11 @@ EXPECTED_PATCHES = [
     "list_deployment_targets",
     "get_deployment_target",
     "batch_get_deployment_targets",
+    "list_service_deployments",
+    "describe_service_deployments",
+    "describe_service_revisions",
+    "stop_service_deployment",
+    "continue_service_deployment",
     "rollouts_progress_on_describe",
 ]
 

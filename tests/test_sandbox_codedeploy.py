@@ -1353,6 +1353,9 @@ def test_an_added_action_that_moto_grows_is_reported() -> None:
         "stop_deployment", "continue_deployment", "get_deployment_config",
         "create_deployment_config", "batch_get_deployment_groups", "list_deployment_targets",
         "get_deployment_target", "batch_get_deployment_targets",
+        # ECS service deployments (service_deployments.py)
+        "list_service_deployments", "describe_service_deployments", "describe_service_revisions",
+        "stop_service_deployment", "continue_service_deployment",
     }
     # The installed addition carries another patch's name: to the guard it is moto's own.
     grown = attrs.evolve(added[0], name="moto_grew_it")

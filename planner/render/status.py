@@ -8,6 +8,7 @@ from typing import Sequence
 
 from planner.errors import PlanError
 from planner.model import Controller, LiveState
+from planner.native import describe, is_native, paused_note, strategy_of
 from planner.rollout import describe_deployments, short_td
 
 
@@ -32,6 +33,16 @@ def service_lines(live: LiveState, *, events: int = 5) -> list[str]:
             lines.append(f"  CodeDeploy: deployment {live.active_deployment.id} {live.active_deployment.status} ({group.application}/{group.group})")
     else:
         lines.append(f"  Deployments: {describe_deployments(svc)}")
+        strategy = strategy_of(svc.description)
+        if is_native(strategy):
+            sd = live.service_deployment
+            if sd is None:
+                lines.append(f"  Service deployment ({strategy}): none in progress")
+            else:
+                lines.append(f"  Service deployment ({strategy}): {sd.id} {describe(sd)}")
+                note = paused_note(sd)
+                if note:
+                    lines.append(f"    {note}")
     recent = svc.events[:events]
     if recent:
         lines.append("  Events (newest first):")

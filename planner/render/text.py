@@ -79,6 +79,8 @@ def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
     lines = [paint("bold", title)]
     if service.source:
         lines.append(paint("dim", f"  from {service.source}"))
+    for line in service.deployment_lines():
+        lines.append(paint("dim", f"  deployment: {line}"))
     for b in service.blocked:
         lines.append(f"  {paint('!', '! blocked')} {b.path}: {format_value(b.before)} -> {format_value(b.after)}")
         lines.append(f"      {b.reason}")

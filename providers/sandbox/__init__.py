@@ -26,6 +26,9 @@ Modules (each documents the patches and rules it holds):
   CreateDeployment's validation and the deployment's plan (its waits included);
   ``codedeploy_progress``: how a deployment progresses, waits, fails, stops and rolls back,
   and its target; ``codedeploy_configs``: deployment configurations and traffic shifting.
+- ``service_deployments``: ECS-native blue/green, linear and canary deployments: service
+  deployments (stages per poll, bake time, traffic steps, lifecycle hooks, rollback, the
+  alternate target group swapped on success) and service revisions.
 - ``autoscaling``: Application Auto Scaling's ECS targets.
 - ``common``: the state lock, moto's clock and random source, shared ECS service helpers.
 - ``server``: the entry points, ``start_server()`` / ``SandboxServer`` and ``in_process()``.
@@ -60,6 +63,10 @@ table):
   ``list_deployment_targets``, ``get_deployment_target``, ``batch_get_deployment_targets``
   (codedeploy); ``get_deployment_config``, ``create_deployment_config`` (codedeploy_configs):
   actions moto lacks, added.
+- ``list_service_deployments``, ``describe_service_deployments``,
+  ``describe_service_revisions``, ``stop_service_deployment``, ``continue_service_deployment``
+  (service_deployments): actions moto lacks, added; each DescribeServiceDeployments poll
+  advances a service deployment by one step.
 - ``rollouts_progress_on_describe`` (ecs_rollouts): each DescribeServices poll advances a
   rollout by one step.
 
@@ -146,6 +153,18 @@ from providers.sandbox.registry import (
     installed_patches,
 )
 from providers.sandbox.server import Recorder, SandboxServer, in_process, start_server
+from providers.sandbox.service_deployments import (
+    ACTIVE_SERVICE_DEPLOYMENT_STATUSES,
+    CANARY_DEFAULTS,
+    FAILING_SERVICE_HOOK_MARKER,
+    LINEAR_DEFAULTS,
+    NATIVE_STRATEGIES,
+    _add_continue_service_deployment,
+    _add_describe_service_deployments,
+    _add_describe_service_revisions,
+    _add_list_service_deployments,
+    _add_stop_service_deployment,
+)
 from providers.sandbox.task_definitions import (
     BROKEN_TAG_PREFIX,
     HEALTH_CHECK_DEFAULTS,
@@ -162,6 +181,11 @@ from providers.sandbox.task_sets import _TASK_SET_ATTRIBUTES
 # _check_signature, _SERVICE_ATTRIBUTES, _TASK_SET_ATTRIBUTES.
 __all__ = [
     "ACTIVE_DEPLOYMENT_STATUSES",
+    "ACTIVE_SERVICE_DEPLOYMENT_STATUSES",
+    "CANARY_DEFAULTS",
+    "FAILING_SERVICE_HOOK_MARKER",
+    "LINEAR_DEFAULTS",
+    "NATIVE_STRATEGIES",
     "AUTO_ROLLBACK_EVENTS",
     "BATCH_GET_DEPLOYMENTS_LIMIT",
     "BROKEN_TAG_PREFIX",
@@ -425,6 +449,51 @@ _PATCHES: tuple[_PatchSpec, ...] = (
         attribute="batch_get_deployment_targets",
         params=("self",),
         make=_add_batch_get_deployment_targets,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="list_service_deployments",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="list_service_deployments",
+        params=("self",),
+        make=_add_list_service_deployments,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="describe_service_deployments",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="describe_service_deployments",
+        params=("self",),
+        make=_add_describe_service_deployments,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="describe_service_revisions",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="describe_service_revisions",
+        params=("self",),
+        make=_add_describe_service_revisions,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="stop_service_deployment",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="stop_service_deployment",
+        params=("self",),
+        make=_add_stop_service_deployment,
+        adds=True,
+    ),
+    _PatchSpec(
+        name="continue_service_deployment",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="continue_service_deployment",
+        params=("self",),
+        make=_add_continue_service_deployment,
         adds=True,
     ),
     _PatchSpec(

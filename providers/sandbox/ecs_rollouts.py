@@ -71,6 +71,7 @@ from providers.sandbox.common import (
     _task_ids,
     _tasks_text,
 )
+from providers.sandbox.service_deployments import in_service_deployment
 from providers.sandbox.task_definitions import _task_definition_is_broken
 
 #: DescribeServices calls (that include the service) a rollout, a rollback or a scale takes.
@@ -225,6 +226,8 @@ def _advance_service(backend: Any, service: Any) -> None:
     """One DescribeServices poll's worth of progress for one service."""
     if service.status != "ACTIVE" or not service.deployments:
         return
+    if in_service_deployment(service):
+        return  # a BLUE_GREEN / LINEAR / CANARY service deployment moves them (service_deployments)
     primary = service.deployments[0]
     state = _state(primary)
     if state == "IN_PROGRESS":

@@ -45,6 +45,7 @@ from providers.sandbox.common import (
     _strategy_with_defaults,
 )
 from providers.sandbox.ecs_rollouts import _Progress, _progress, _recount, _start_deployment
+from providers.sandbox.service_deployments import on_deployment_started
 from providers.sandbox.task_sets import _scale_task_sets, _start_primary_task_set
 
 #: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html
@@ -232,7 +233,9 @@ def _apply_create_fields(backend: Any, service: Any, given: dict[str, Any]) -> N
     if controller == "ECS":
         service.deployments = []
         _progress(service).clear()
-        _start_deployment(service, service.task_definition)
+        deployment = _start_deployment(service, service.task_definition)
+        # A service revision; for BLUE_GREEN / LINEAR / CANARY a service deployment.
+        on_deployment_started(backend, service, deployment, None)
     elif controller == "CODE_DEPLOY":
         _start_primary_task_set(backend, service)
     _recount(backend, service)
@@ -387,6 +390,7 @@ def _patch_update_service_like_ecs(original: Callable[..., Any]) -> Callable[...
 
 def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bool) -> Any:
     changes: list[str] = []
+    source_task_definition = service.task_definition
     if "taskDefinition" in props:
         arn = backend.describe_task_definition(props.pop("taskDefinition")).arn
         if arn != service.task_definition:
@@ -428,7 +432,9 @@ def _update_service(backend: Any, service: Any, props: dict[str, Any], force: bo
     if desired is not None:
         _change_desired_count(backend, service, int(desired))
     if service.deployments and (changes or force):
-        _start_deployment(service, service.task_definition)
+        deployment = _start_deployment(service, service.task_definition)
+        # A service revision; for BLUE_GREEN / LINEAR / CANARY a service deployment.
+        on_deployment_started(backend, service, deployment, source_task_definition)
     _recount(backend, service)
     return service
 
