@@ -210,6 +210,31 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 if not replan_is_clean([str(DEMO_DIR)], " (CodeDeploy swapped the target groups; that is not a change)"):
                     return 1
 
+            # ECS-native blue/green: deploymentController ECS, strategy BLUE_GREEN; no CodeDeploy.
+            native_config = str(DEMO_DIR.parent / "native" / "ecspresso.yml")
+            native_rel = os.path.relpath(native_config)
+            native_lb = seed_native_load_balancer(ctx.session.client, net, lb)
+            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.25"):
+                heading("9. An ECS-native blue/green service (strategy BLUE_GREEN, a Lambda hook, bake time), beside the others")
+                out("Seeding: `ecsplan apply` of web-native on nginx:1.25 ...")
+                apply(app.make_plan(ctx, load_desired([native_config])))
+            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.27"):
+                heading(f"10. IMAGE_TAG=1.27 ecsplan apply -c {native_rel} --auto-approve")
+                plan = app.make_plan(ctx, load_desired([native_config]))
+                out(render_text.render(plan, color=color).rstrip())
+                apply(plan)
+                out("Apply complete: the service deployment is SUCCESSFUL, its bake time over; ECS swapped the target groups.")
+                if not replan_is_clean([native_config], " (the swapped target groups are not a change)"):
+                    return 1
+            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.28", DEMO_HOOK="ValidateFail"):
+                heading(f"11. A hook that fails: IMAGE_TAG=1.28 DEMO_HOOK=ValidateFail ecsplan apply -c {native_rel} --auto-approve")
+                report = app.run_apply(ctx, app.make_plan(ctx, load_desired([native_config])), wait=True, timeout=None, resume_hint="ecsplan wait")
+                if report.error is None:
+                    out("demo failed: a failed hook was reported as a success")
+                    return 1
+                out(f"ecsplan: error: {report.error}")
+                out("exit code: 1. ECS rolled the service deployment back; ecsplan names the hook that failed.")
+
             heading("Done. Point ecsplan at your own ecspresso.yml: `ecsplan plan -c ecspresso.yml`.")
     sys.stdout.flush()
     return 0

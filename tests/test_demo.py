@@ -29,6 +29,11 @@ def test_demo_runs_the_whole_loop():
     assert "resume_autoscaling: resumed auto scaling" in out
     assert out.rstrip().endswith("`ecsplan plan -c ecspresso.yml`.")
     assert "# web-bg (cluster ecsplan-demo, controller CODE_DEPLOY): no changes" in out
+    # ECS-native blue/green: a successful service deployment, a clean re-plan, a failed hook rolled back
+    assert "deployment: strategy BLUE_GREEN: new tasks start beside the old ones" in out
+    assert "SUCCESSFUL: web-native:2 serves all production traffic, bake time 2m over" in out
+    assert "# web-native (cluster ecsplan-demo, controller ECS): no changes" in out
+    assert "Lifecycle hook arn:aws:lambda:us-east-1:123456789012:function:ValidateFail returned FAILED at stage POST_TEST_TRAFFIC_SHIFT" in out
     assert "\033[" not in out and "Traceback" not in res.stderr
 
 
