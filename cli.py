@@ -156,6 +156,17 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
     rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
 
+    co = sub.add_parser("continue", parents=[common, configs],
+                        help="answer a paused lifecycle hook of an ECS-native deployment: go on, or roll back",
+                        description="An ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment waits at a PAUSE "
+                        "lifecycle hook until it is answered (ContinueServiceDeployment). Plans the answer for each "
+                        "paused hook, shows it and asks first, then follows the deployment to its end.")
+    co.add_argument("--rollback", action="store_true", help="answer ROLLBACK (roll the deployment back) instead of CONTINUE")
+    co.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="how to print the plan")
+    co.add_argument("--auto-approve", action="store_true", help="do not ask")
+    co.add_argument("--no-wait", action="store_true", help="return once the hook is answered")
+    co.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+
     i = sub.add_parser("init", parents=[common], help="write a config and definition files from a live service",
                        description="Read a live service and the task definition it runs, and write ecsplan.yml, "
                        "ecs-service-def.json and ecs-task-def.json, so that `ecsplan plan` on them is clean.")
@@ -346,6 +357,20 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return _execute(args, ctx, plan, done="Rollback complete")
 
 
+def cmd_continue(args: argparse.Namespace) -> int:
+    """Answering a paused hook is a plan too: shown, confirmed, applied by the one executor."""
+    app = _app()
+    desired = _desired(args)
+    ctx = _context(args, desired)
+    plan = app.make_continue_plan(ctx, desired, rollback_deployment=args.rollback)
+    sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
+    question = "Roll the deployment back?" if args.rollback else "Let the deployment go on?"
+    if not args.auto_approve and not _confirm(question, sys.stdout if args.format == "text" else sys.stderr):
+        print("\nCancelled; the hook is still waiting and nothing was changed.", file=sys.stderr)
+        return EXIT_ERROR
+    return _execute(args, ctx, plan, done="Continue complete")
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     app = _app()
     desired = _desired(args)
@@ -380,7 +405,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(color=_color(args, sys.stdout))
 
 
-COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "init": cmd_init, "render": cmd_render, "demo": cmd_demo}
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "continue": cmd_continue, "init": cmd_init, "render": cmd_render, "demo": cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

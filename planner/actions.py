@@ -43,6 +43,7 @@ class ActionType(enum.Enum):
     CREATE_DEPLOYMENT = ("create_deployment", "+", ("blue/green deployment", "blue/green deployments"))
     STOP_DEPLOYMENT = ("stop_deployment", "-", ("deployment to stop", "deployments to stop"))
     STOP_SERVICE_DEPLOYMENT = ("stop_service_deployment", "-", ("service deployment to stop", "service deployments to stop"))
+    CONTINUE_SERVICE_DEPLOYMENT = ("continue_service_deployment", "~", ("paused hook to answer", "paused hooks to answer"))
     RESUME_AUTOSCALING = ("resume_autoscaling", "~", None)
 
     @property
@@ -276,6 +277,29 @@ class StopServiceDeployment(_Typed):
 
 
 @attrs.frozen(kw_only=True)
+class ContinueServiceDeployment(_Typed):
+    """ContinueServiceDeployment: the answer to a lifecycle hook AWAITING_ACTION (a PAUSE hook) of
+    an ECS-native service deployment in progress: CONTINUE lets it go on, ROLLBACK rolls it back."""
+
+    TYPE: ClassVar[ActionType] = ActionType.CONTINUE_SERVICE_DEPLOYMENT
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+    cluster: str
+    service: str
+    service_deployment_arn: str
+    hook_id: str
+    action: str = "CONTINUE"  # or ROLLBACK
+
+    @property
+    def ref(self) -> ServiceRef:
+        return ServiceRef(cluster=self.cluster, service=self.service)
+
+    @property
+    def note(self) -> str:
+        what = "let the deployment go on" if self.action == "CONTINUE" else "roll the deployment back"
+        return f"answer paused hook {self.hook_id} of service deployment {arn_tail(self.service_deployment_arn)}: {self.action} ({what})"
+
+
+@attrs.frozen(kw_only=True)
 class SuspendAutoscaling(_Typed):
     """RegisterScalableTarget with SuspendedState on the service's desiredCount."""
 
@@ -313,6 +337,7 @@ Action = Union[
     StopServiceDeployment,
     SuspendAutoscaling,
     ResumeAutoscaling,
+    ContinueServiceDeployment,
 ]
 
 ACTION_CLASSES: dict[ActionType, type[Action]] = {
@@ -325,6 +350,7 @@ ACTION_CLASSES: dict[ActionType, type[Action]] = {
         CreateDeployment,
         StopDeployment,
         StopServiceDeployment,
+        ContinueServiceDeployment,
         ResumeAutoscaling,
     )
 }

@@ -15,6 +15,7 @@ import attrs
 from planner.actions import (
     Action,
     ActionType,
+    ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
     RegisterTaskDefinition,
@@ -66,6 +67,10 @@ class Applier(Protocol):
     def stop_deployment(self, action: StopDeployment) -> str:
         """Asks CodeDeploy to stop it; returns CodeDeploy's answer (Pending: StopDeployment is
         asynchronous, the deployment is Stopped and its rollback deployment appears later)."""
+        ...
+
+    def continue_service_deployment(self, action: ContinueServiceDeployment) -> str:
+        """ContinueServiceDeployment with the action's answer to its hook."""
         ...
 
     def stop_service_deployment(self, action: StopServiceDeployment) -> str:
@@ -182,6 +187,7 @@ class Executor:
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
             ActionType.STOP_DEPLOYMENT: self._stop_deployment,
             ActionType.STOP_SERVICE_DEPLOYMENT: self._stop_service_deployment,
+            ActionType.CONTINUE_SERVICE_DEPLOYMENT: self._continue_service_deployment,
             ActionType.RESUME_AUTOSCALING: self._resume,
         }
 
@@ -250,6 +256,12 @@ class Executor:
         self.applier.stop_service_deployment(action)
         result.wait_for = ServiceDeploymentExpectation(arn=action.service_deployment_arn, task_definition_arn=None, stopping=True)
         return f"asked ECS to stop service deployment {action.service_deployment_arn} ({action.stop_type})"
+
+    def _continue_service_deployment(self, service: ServicePlan, action: ContinueServiceDeployment, result: ServiceResult) -> str:
+        # The deployment goes on (or rolls back) on its own time: the waiter follows it to its end.
+        self.applier.continue_service_deployment(action)
+        result.wait_for = ServiceDeploymentExpectation(arn=action.service_deployment_arn, task_definition_arn=None, stopping=action.action == "ROLLBACK")
+        return f"answered hook {action.hook_id} of service deployment {action.service_deployment_arn}: {action.action}"
 
     def _suspend(self, service: ServicePlan, action: SuspendAutoscaling, result: ServiceResult) -> str:
         result.autoscaling = self.applier.suspend_autoscaling(action)

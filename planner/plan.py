@@ -23,6 +23,7 @@ class Purpose(enum.Enum):
 
     DEPLOY = "deploy"
     ROLLBACK = "rollback"
+    CONTINUE = "continue"  # `ecsplan continue`: answers paused lifecycle hooks
 
 
 def live_view(live: LiveState, managed_keys: tuple[str, ...]) -> dict[str, Any]:
@@ -43,6 +44,9 @@ def live_view(live: LiveState, managed_keys: tuple[str, ...]) -> dict[str, Any]:
             view["activeDeployment"] = live.active_deployment.id if live.active_deployment else None
         elif is_native(strategy_of(live.service.description)):
             view["activeServiceDeployment"] = live.service_deployment.arn if live.service_deployment else None
+            if live.service_deployment is not None and live.service_deployment.paused_hooks:
+                # A plan that answers paused hooks goes stale once they are answered.
+                view["pausedHooks"] = sorted(h.hook_id for h in live.service_deployment.paused_hooks)
     return view
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from planner.actions import Action, StopDeployment, StopServiceDeployment, TaskDefinitionRef, UpdateService
+from planner.actions import Action, ContinueServiceDeployment, StopDeployment, StopServiceDeployment, TaskDefinitionRef, UpdateService
 from planner.build import codedeploy_group, deployment_action, deployment_configuration
 from planner.diff import Change
 from planner.errors import PlanError
@@ -93,3 +93,47 @@ def build_rollback_plan(
             )
         )
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)
+
+
+def build_continue_plan(
+    pairs: Iterable[tuple[DesiredService, LiveState]],
+    *,
+    rollback: bool,
+    region: str | None = None,
+    account: str | None = None,
+    tool_version: str = "",
+) -> Plan:
+    """`ecsplan continue [--rollback]`: one answer per lifecycle hook AWAITING_ACTION (a PAUSE
+    hook) of each service's ECS-native deployment in progress. A service with nothing paused is
+    an error naming it: there is nothing to answer."""
+    answer = "ROLLBACK" if rollback else "CONTINUE"
+    services = []
+    for desired, live in pairs:
+        sd = live.service_deployment
+        paused = sd.paused_hooks if sd is not None and sd.active else ()
+        if sd is None or not paused:
+            raise PlanError(f"{desired.ref}: no service deployment is waiting at a paused lifecycle hook; nothing to continue")
+        actions: list[Action] = [
+            ContinueServiceDeployment(
+                changes=[Change(path=f"serviceDeployment.hooks[{hook.hook_id}]", before=f"{hook.status} at {sd.lifecycle_stage}", after=answer)],
+                cluster=desired.ref.cluster,
+                service=desired.ref.service,
+                service_deployment_arn=sd.arn,
+                hook_id=hook.hook_id,
+                action=answer,
+            )
+            for hook in paused
+        ]
+        services.append(
+            ServicePlan(
+                ref=desired.ref,
+                controller=live.service.controller if live.service else desired.controller,
+                family=desired.family,
+                source=desired.source,
+                actions=tuple(actions),
+                live_view=live_view(live, ()),
+                timeout_seconds=desired.timeout_seconds,
+                sensitive=desired.sensitive,
+            )
+        )
+    return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.CONTINUE)

@@ -49,6 +49,7 @@ __all__ = [
     "load_desired",
     "load_envfiles",
     "load_project",
+    "make_continue_plan",
     "make_plan",
     "make_rollback_plan",
     "planfile",
@@ -116,6 +117,14 @@ def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
     live = read(ctx, desired, history=True)
     region, account = ctx.session.identity()
     return rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+
+
+def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollback_deployment: bool) -> Plan:
+    live = read(ctx, desired)
+    region, account = ctx.session.identity()
+    return rollback.build_continue_plan(
+        ((d, live[d.ref]) for d in desired), rollback=rollback_deployment, region=region, account=account, tool_version=tool_version()
+    )
 
 
 def run_apply(

@@ -7,6 +7,7 @@ from typing import Any
 
 from planner import appspec
 from planner.actions import (
+    ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
     RegisterTaskDefinition,
@@ -78,6 +79,9 @@ class AwsApplier:
         """StopDeployment; CodeDeploy answers Pending and stops the deployment later: the
         waiter follows the stop and then the rollback deployment (it is not there yet)."""
         return codedeploy.stop_deployment(self.session, action.deployment_id, rollback=action.rollback)
+
+    def continue_service_deployment(self, action: ContinueServiceDeployment) -> str:
+        return ServiceDeployments(self.session).answer_hook(action.service_deployment_arn, action.hook_id, action.action)
 
     def stop_service_deployment(self, action: StopServiceDeployment) -> str:
         """StopServiceDeployment; ECS stops (and rolls back) the deployment on its own time: the

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from planner.actions import (
+    ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
     RegisterTaskDefinition,
@@ -68,6 +69,10 @@ class FakeApplier:
     def stop_deployment(self, action: StopDeployment) -> str:
         self._do("stop", action.deployment_id)
         return self.stop_answer
+
+    def continue_service_deployment(self, action: ContinueServiceDeployment) -> str:
+        self._do("continue_service_deployment", (action.hook_id, action.action))
+        return action.service_deployment_arn
 
     def stop_service_deployment(self, action: StopServiceDeployment) -> str:
         self._do("stop_service_deployment", action.service_deployment_arn)

@@ -131,3 +131,37 @@ def test_what_aws_refuses_is_a_plan_time_error_naming_file_and_key(native, strat
     with pytest.raises(ConfigError) as excinfo:
         native.plan()
     assert "ecs-service-def.json" in str(excinfo.value) and key in str(excinfo.value)
+
+
+def test_a_paused_hook_is_answered_by_ecsplan_continue_as_a_plan(native):
+    native.deploy()
+    path = native.path / "ecs-service-def.json"
+    text = path.read_text()
+    start = text.index('        "hookTargetArn"')
+    end = text.index('"lifecycleStages"')
+    path.write_text(text[:start] + '        "targetType": "PAUSE",\n        ' + text[end:])
+    native.deploy(env=NEW, wait=False)
+    ecs = native.aws.client("ecs")
+    arn = ecs.list_service_deployments(cluster="ecsplan-demo", service="web-native")["serviceDeployments"][0]["serviceDeploymentArn"]
+    for _ in range(30):  # one stage per poll, until the PAUSE hook waits
+        info = ecs.describe_service_deployments(serviceDeploymentArns=[arn])["serviceDeployments"][0]
+        if any(h.get("status") == "AWAITING_ACTION" for h in info.get("lifecycleHookDetails") or []):
+            break
+    else:
+        raise AssertionError("the PAUSE hook never waited")
+    native.aws.server.clear_requests()
+
+    declined = native.run("continue", env=NEW)  # stdin closed: the question is declined
+    assert declined.returncode == 1 and "the hook is still waiting and nothing was changed" in declined.stderr
+    assert "~ continue_service_deployment: answer paused hook " in declined.stdout and ": CONTINUE (let the deployment go on)" in declined.stdout
+    assert "Plan: 1 paused hook to answer." in declined.stdout
+    assert not [r for r in native.aws.server.requests if r.action == "ContinueServiceDeployment"]
+
+    res = ok(native.run("continue", "--auto-approve", env=NEW))
+    assert "Continue complete: every deployment succeeded." in res.stdout
+    (answer,) = [r.params for r in native.aws.server.requests if r.action == "ContinueServiceDeployment"]
+    assert answer["serviceDeploymentArn"] == arn and answer["action"] == "CONTINUE"
+    assert native.aws.service(name="web-native")["taskDefinition"].endswith("web-native:2")
+
+    nothing = native.run("continue", "--auto-approve", env=NEW)
+    assert nothing.returncode == 1 and "nothing to continue" in nothing.stderr

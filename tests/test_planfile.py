@@ -14,6 +14,7 @@ from planner import planfile
 from planner.actions import (
     ACTION_CLASSES,
     ActionType,
+    ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
     RegisterTaskDefinition,
@@ -51,6 +52,9 @@ EVERY_ACTION = [
                    cluster="prod", service="web", application="AppECS-prod-web", deployment_group="DgpECS-prod-web", deployment_id="d-1"),
     StopServiceDeployment(changes=[Change(path="serviceDeployment", before="sd-1 (IN_PROGRESS)", after="stopped, rolled back")], cluster="prod",
                           service="web", service_deployment_arn="arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-1"),
+    ContinueServiceDeployment(changes=[Change(path="serviceDeployment.hooks[h-1]", before="AWAITING_ACTION at POST_TEST_TRAFFIC_SHIFT", after="CONTINUE")],
+                              cluster="prod", service="web", service_deployment_arn="arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-1",
+                              hook_id="h-1"),
     ResumeAutoscaling(resource_id="service/prod/web"),
 ]
 

@@ -70,3 +70,25 @@ def test_a_service_that_runs_no_task_definition_has_nothing_to_roll_back():
     del lv.service.description["taskDefinition"]
     with pytest.raises(PlanError, match="nothing to roll back"):
         rollback(desired(), attrs.evolve(lv, previous_task_definition=PREVIOUS))
+
+
+
+def test_continue_answers_each_paused_hook_and_refuses_when_nothing_waits():
+    from planner.model import HookDetail, ServiceDeploymentInfo
+    from planner.rollback import build_continue_plan
+
+    arn = "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-1"
+    paused = HookDetail(hook_id="h-1", target_type="PAUSE", target_arn=None, status="AWAITING_ACTION")
+    running = HookDetail(hook_id="h-2", target_type="AWS_LAMBDA", target_arn="arn:aws:lambda:us-east-1:1:function:Check", status="IN_PROGRESS")
+    sd = ServiceDeploymentInfo(arn=arn, status="IN_PROGRESS", lifecycle_stage="POST_TEST_TRAFFIC_SHIFT", hooks=(paused, running))
+    lv = attrs.evolve(live(), service_deployment=sd)
+    plan = build_continue_plan([(desired(), lv)], rollback=False)
+    assert plan.purpose is Purpose.CONTINUE
+    (service,) = plan.services
+    (answer,) = service.actions
+    assert (answer.type, answer.hook_id, answer.action, answer.service_deployment_arn) == (ActionType.CONTINUE_SERVICE_DEPLOYMENT, "h-1", "CONTINUE", arn)
+    assert build_continue_plan([(desired(), lv)], rollback=True).services[0].actions[0].action == "ROLLBACK"
+    done = attrs.evolve(lv, service_deployment=attrs.evolve(sd, status="SUCCESSFUL"))
+    for nothing in (live(), attrs.evolve(lv, service_deployment=attrs.evolve(sd, hooks=(running,))), done):
+        with pytest.raises(PlanError, match="no service deployment is waiting at a paused lifecycle hook"):
+            build_continue_plan([(desired(), nothing)], rollback=False)

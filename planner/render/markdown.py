@@ -83,7 +83,7 @@ def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
 
 def _header(plan: Plan) -> list[str]:
     changed = [s for s in plan.services if s.has_changes]
-    command = "ecsplan rollback" if plan.purpose is Purpose.ROLLBACK else "ecsplan plan"
+    command = {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
     if plan.blocked:
         title = f"## {command}: blocked changes, apply will refuse this plan"
     elif changed:
