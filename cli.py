@@ -210,13 +210,18 @@ def _context(args: argparse.Namespace, desired: Sequence[Any] = (), region: str 
     return app.Context(settings=settings, out=sys.stdout, progress=_progress)
 
 
-def _desired(args: argparse.Namespace) -> list[Any]:
+def _desired(args: argparse.Namespace, needs_service: str = "") -> list[Any]:
+    """The configs' desired services; `needs_service`: the command, when it acts on services (a
+    task-definition-only config is refused, naming the config)."""
     app = _app()
     if args.envfile:
         # As ecspresso (os.Setenv): the variables are there for templates and for the AWS SDK.
         os.environ.update(app.load_envfiles(list(args.envfile)))
     settings = app.AwsSettings(region=args.region, profile=args.profile, endpoint_url=args.endpoint_url)
-    return list(app.load_project(args.config, settings, ext_str=dict(args.ext_str), ext_code=dict(args.ext_code)))
+    desired = list(app.load_project(args.config, settings, ext_str=dict(args.ext_str), ext_code=dict(args.ext_code)))
+    if needs_service:
+        app.require_services(desired, needs_service)
+    return desired
 
 
 def _options(args: argparse.Namespace) -> Any:
@@ -318,7 +323,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_wait(args: argparse.Namespace) -> int:
-    desired = _desired(args)
+    desired = _desired(args, "wait")
     ctx = _context(args, desired)
     until = _until(args)
     _app().run_wait(ctx, desired, timeout=args.timeout, resume_hint=_resume_hint(args), until=until)
@@ -344,7 +349,7 @@ def _confirm(question: str, stream: Any = None) -> bool:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """A rollback is a plan: shown like any plan, saved with --out, applied by the executor."""
     app = _app()
-    desired = _desired(args)
+    desired = _desired(args, "rollback")
     ctx = _context(args, desired)
     plan = app.make_rollback_plan(ctx, desired)
     sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
@@ -360,7 +365,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_continue(args: argparse.Namespace) -> int:
     """Answering a paused hook is a plan too: shown, confirmed, applied by the one executor."""
     app = _app()
-    desired = _desired(args)
+    desired = _desired(args, "continue")
     ctx = _context(args, desired)
     plan = app.make_continue_plan(ctx, desired, rollback_deployment=args.rollback)
     sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
@@ -373,7 +378,7 @@ def cmd_continue(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     app = _app()
-    desired = _desired(args)
+    desired = _desired(args, "status")
     ctx = _context(args, desired)
     sys.stdout.write(app.render_status(app.read_status(ctx, desired), events=args.events))
     return EXIT_OK

@@ -268,7 +268,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     if register is not None:
         actions.append(register)
 
-    if live.service is None:
+    if desired.task_definition_only:
+        pass  # a task-definition-only config: no service to create or update
+    elif live.service is None:
         # 2. create_service: the service is missing.
         actions.append(_generate_create_service(desired, live, controller, register is not None))
     else:

@@ -11,6 +11,19 @@ from planner.model import DesiredService, ServiceRef, cluster_name
 
 
 def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
+    if not cfg.service and cfg.service_definition is None:
+        # As ecspresso: a config with only a task definition registers revisions of its family.
+        return DesiredService(
+            ref=ServiceRef.task_definition_only(cluster_name(cfg.cluster), str(cfg.task_definition.get("family", ""))),
+            source=cfg.path,
+            task_definition_path=cfg.task_definition_path,
+            region=cfg.region,
+            task_definition=cfg.task_definition,
+            service_definition={},
+            timeout_seconds=cfg.timeout_seconds,
+            sensitive=cfg.sensitive,
+            secret_values=cfg.secret_values,
+        )
     if not cfg.service:
         raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
     if cfg.service_definition is None:
@@ -63,10 +76,23 @@ def region_for(desired: Sequence[DesiredService], cli_region: str | None) -> str
     return regions[0] if regions else None
 
 
+def require_services(desired: Sequence[DesiredService], command: str) -> None:
+    """Refuse a command that acts on a service for a task-definition-only config."""
+    for d in desired:
+        if d.task_definition_only:
+            raise ConfigError(
+                f"has a task definition and no service; `ecsplan {command}` needs a service "
+                "(add service: and service_definition:, or use `ecsplan plan` / `apply` to register the task definition)",
+                file=d.source,
+            )
+
+
 def render_document(desired: DesiredService, what: str, *, task_definition_arn: str | None = None) -> dict[str, Any]:
     """What `ecsplan render taskdef|servicedef|appspec` prints."""
     if what == "taskdef":
         return register_payload(desired.task_definition)
+    if what in ("servicedef", "appspec"):
+        require_services([desired], f"render {what}")
     if what == "servicedef":
         # As ecspresso's render: the service name from the config comes first.
         return {"serviceName": desired.ref.service, **desired.service_definition}

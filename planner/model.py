@@ -34,6 +34,10 @@ def revision_of(arn: str) -> tuple[str, int]:
     return family, int(rev) if rev.isdigit() else 0
 
 
+# ServiceRef.service of a task-definition-only config.
+TASK_ONLY_PREFIX = "taskdef:"
+
+
 @attrs.frozen(kw_only=True, order=True)
 class ServiceRef:
     """Names one service; the key of everything per-service (cluster as a name, not an ARN)."""
@@ -43,6 +47,16 @@ class ServiceRef:
 
     def __str__(self) -> str:
         return f"{self.cluster}/{self.service}"
+
+    @classmethod
+    def task_definition_only(cls, cluster: str, family: str) -> ServiceRef:
+        """The key of a config with a task definition and no service (ecspresso accepts them):
+        `taskdef:<family>`, which no ECS service name can be (":" is not allowed in one)."""
+        return cls(cluster=cluster, service=TASK_ONLY_PREFIX + family)
+
+    @property
+    def is_task_definition_only(self) -> bool:
+        return self.service.startswith(TASK_ONLY_PREFIX)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,6 +76,11 @@ class DesiredService:
     appspec: dict[str, Any] | None = None
     sensitive: tuple[str, ...] = ()
     secret_values: tuple[str, ...] = ()  # looked-up secrets (SSM SecureString): masked in outputs
+
+    @property
+    def task_definition_only(self) -> bool:
+        """A config without service / service_definition: only the task definition is planned."""
+        return self.ref.is_task_definition_only
 
     @property
     def controller(self) -> Controller:

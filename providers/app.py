@@ -17,7 +17,7 @@ import yaml
 
 from planner import build, importer, planfile, rollback
 from planner.codedeploy import WaitUntil, check_wait_until
-from planner.desired import load_desired, region_for, render_document
+from planner.desired import load_desired, region_for, render_document, require_services
 from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
@@ -59,6 +59,7 @@ __all__ = [
     "render_plan",
     "render_status",
     "report_lines",
+    "require_services",
     "run_apply",
     "run_init",
     "run_wait",

@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from planner.errors import ConfigError
-from planner.model import Controller, DeploymentGroupInfo, LiveState, LiveTaskDefinition, ReadTarget, ServiceRef
+from planner.model import Controller, DeploymentGroupInfo, LiveService, LiveState, LiveTaskDefinition, ReadTarget, ServiceRef
 from planner.native import is_native, strategy_of
 from providers import autoscaling as scaling
 from providers import codedeploy, ecs
@@ -37,8 +37,9 @@ class AwsReader:
         re-reads)."""
         by_cluster: dict[str, list[ServiceRef]] = defaultdict(list)
         for t in targets:
-            by_cluster[t.ref.cluster].append(t.ref)
-        services = {}
+            if not t.ref.is_task_definition_only:  # no service: only the family's latest revision
+                by_cluster[t.ref.cluster].append(t.ref)
+        services: dict[ServiceRef, LiveService | None] = {t.ref: None for t in targets}
         for cluster, refs in by_cluster.items():
             found = ecs.describe_services(self.session, cluster, sorted({r.service for r in refs}))
             for ref in refs:

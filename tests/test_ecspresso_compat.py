@@ -229,6 +229,7 @@ PROJECTS = [
     pytest.param("tfstate-envfile-if", "ecspresso.yml", ["--envfile", "production.env"], {}, id="tfstate-envfile-if"),
     pytest.param("jsonnet-lookups", "ecspresso.jsonnet", ["--ext-str", "stage=production", "--ext-code", "replicas=2"], {"IMAGE_TAG": "1.25"},
                  id="jsonnet-lookups"),
+    pytest.param("task-only", "ecspresso.yml", [], {}, id="task-only"),
 ]
 
 
@@ -322,3 +323,20 @@ def test_lookup_failures_through_the_cli(tmp_path, aws, edit, message) -> None:
     result = Project(dest, aws).run("plan", "-c", "ecspresso.jsonnet", "--ext-str", "stage=production", "--ext-code", "replicas=2")
     assert result.returncode == 1
     assert "ecs-task-def.jsonnet: line " in result.stderr and message in result.stderr, result.stderr
+
+
+def test_task_definition_only_config_registers_and_plans_no_service(tmp_path, aws) -> None:
+    seed(aws)
+    dest = tmp_path / "task-only"
+    shutil.copytree(FIXTURES / "task-only", dest)
+    project = Project(dest, aws)
+    _create(project, "ecspresso.yml", [], {})
+    result = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.37"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "register_task_definition" in result.stdout and "service" not in result.stdout.replace("services match", ""), result.stdout
+    revisions = aws.client("ecs").list_task_definitions(familyPrefix="batch-job")["taskDefinitionArns"]
+    assert [r.rsplit(":", 1)[1] for r in revisions] == ["1", "2"]
+    project.assert_plans_clean(env={"IMAGE_TAG": "1.37"})
+    refused = project.run("status")
+    assert refused.returncode == 1
+    assert "ecspresso.yml: has a task definition and no service; `ecsplan status` needs a service" in refused.stderr, refused.stderr
