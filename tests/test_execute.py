@@ -154,6 +154,7 @@ def test_a_failure_after_an_earlier_suspension_leaves_auto_scaling_alone():
     plan, states = code_deploy_plan()
     report, applier, _ = run(plan, states, applier=FakeApplier(found=AutoscalingState.ALREADY_SUSPENDED), waiter=FakeWaiter(DeploymentFailed("x")))
     assert [c[0] for c in applier.calls] == ["register", "suspend", "deploy"] and isinstance(report.error, DeploymentFailed)
+    assert (REF, ActionType.RESUME_AUTOSCALING) in report.not_done  # not ecsplan's to resume
 
 
 def test_the_console_url_uses_the_readers_region_when_the_plan_has_none():
