@@ -192,3 +192,16 @@ def test_frozen_values_hash_by_content_and_refuse_changes():
     assert thaw(a) == {"x": [1, {"y": 2}]} and isinstance(a["x"], tuple) and isinstance(a["x"][1], FrozenDict)
     with pytest.raises(TypeError):
         a["x"] = 3  # type: ignore[index]
+
+
+def test_secret_values_go_only_into_plan_files_and_older_files_load_without_them(tmp_path):
+    plan = plan_of(EVERY_ACTION[0])
+    secret = attrs.evolve(plan, services=(attrs.evolve(plan.services[0], secret_values=("s3cr3t",)),))
+    assert "secret_values" not in planfile.to_document(secret, include_payloads=False)["services"][0]
+    assert planfile.to_document(secret, include_payloads=True)["services"][0]["secret_values"] == ["s3cr3t"]
+    assert "secret_values" not in planfile.to_document(plan, include_payloads=True)["services"][0]
+    doc = planfile.to_document(plan, include_payloads=True)
+    doc["services"][0].pop("deployment_configuration", None)
+    path = tmp_path / "older.plan"
+    path.write_text(json.dumps(doc))
+    assert planfile.load(str(path)).services[0].deployment_configuration == {}
