@@ -37,6 +37,7 @@ from planner.normalize import (
     comparable_services,
     comparable_task_definitions,
     deployment_configuration_request,
+    without_ignored_tags,
 )
 from planner.plan import Plan, ServicePlan, live_view
 
@@ -129,7 +130,8 @@ def _generate_register(desired: DesiredService, live: LiveState) -> RegisterTask
         # A first revision: shown as written, not with AWS's defaults (nothing to compare with).
         want = canonical_task_definition(desired.task_definition, fill=False)
         return RegisterTaskDefinition(changes=diff({}, want), definition=register_payload(desired.task_definition), first_revision=True)
-    want, have = comparable_task_definitions(desired.task_definition, live.task_definition.definition)
+    have_td = without_ignored_tags(live.task_definition.definition, desired.ignore_tags)
+    want, have = comparable_task_definitions(desired.task_definition, have_td)
     changes = diff(have, want)
     if not changes:
         return None
@@ -164,7 +166,8 @@ def _generate_update_service(
     # A capacity provider change must force a new deployment, or AWS refuses the update (the
     # rolling controller's only: CODE_DEPLOY services change it through the AppSpec).
     force = controller is Controller.ECS and "capacityProviderStrategy" in fields
-    tags_add, tags_remove = _tag_delta(desired.service_definition.get("tags"), service.description.get("tags")) if "tags" in update_fields else ({}, [])
+    live_tags = without_ignored_tags(service.description, desired.ignore_tags).get("tags")
+    tags_add, tags_remove = _tag_delta(desired.service_definition.get("tags"), live_tags) if "tags" in update_fields else ({}, [])
     return UpdateService(
         changes=changes,
         cluster=desired.ref.cluster,
@@ -275,7 +278,8 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         actions.append(_generate_create_service(desired, live, controller, register is not None))
     else:
         blocked = _blocked_changes(desired, live.service.description, controller)
-        want, have = comparable_services(desired.service_definition, live.service.description, keys, controller)
+        have_sd = without_ignored_tags(live.service.description, desired.ignore_tags)
+        want, have = comparable_services(desired.service_definition, have_sd, keys, controller)
         field_changes = diff(have, want)
         changed_fields = sorted({_top(c.path) for c in field_changes})
         if controller is Controller.CODE_DEPLOY:
@@ -312,8 +316,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         source=desired.source,
         actions=tuple(actions),
         blocked=tuple(blocked),
-        live_view=live_view(live, keys),
+        live_view=live_view(live, keys, desired.ignore_tags),
         managed_keys=keys,
+        ignore_tags=desired.ignore_tags,
         codedeploy=live.codedeploy,
         timeout_seconds=desired.timeout_seconds,
         sensitive=desired.sensitive,

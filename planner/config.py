@@ -57,6 +57,7 @@ _KNOWN_KEYS = (
     "appspec",
     "sensitive",
     "plugins",
+    "ignore",
 )
 # deployment_config_name is accepted as ecspresso has it; the group's deployment config is used.
 _CODEDEPLOY_KEYS = ("application_name", "deployment_group_name", "deployment_config_name")
@@ -114,6 +115,8 @@ class ServiceConfig:
     sensitive: tuple[str, ...] = ()
     ignored_keys: tuple[str, ...] = ()
     plugins: tuple[Plugin, ...] = ()
+    # ignore.tags: keys of service and task definition tags another tool owns (kayac/ecspresso#726).
+    ignore_tags: tuple[str, ...] = ()
     # Values of SecureString lookups in the definitions: masked in every output.
     secret_values: tuple[str, ...] = ()
 
@@ -185,6 +188,7 @@ def load_config(
     appspec, ignored_in_appspec = _appspec(data.get("appspec"), config_path)
     ignored.extend(ignored_in_appspec)
     sensitive = _sensitive(data.get("sensitive"), config_path)
+    ignore_tags = _ignore(data.get("ignore"), config_path)
     plugins = _plugins(data.get("plugins"), config_path)
 
     folder = os.path.dirname(config_path)
@@ -219,6 +223,7 @@ def load_config(
         sensitive=sensitive,
         ignored_keys=tuple(ignored),
         plugins=plugins,
+        ignore_tags=ignore_tags,
         secret_values=tuple(dict.fromkeys(reading.secrets)),
     )
 
@@ -364,6 +369,26 @@ def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
                     where=f"{where}.{event}",
                 )
     return {"Hooks": hooks}, ignored
+
+
+def _ignore(value: Any, file: str) -> tuple[str, ...]:
+    """ignore: {tags: [key, ...]}: tag keys, compared exactly (case-sensitive), as ecspresso."""
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise ConfigError(f"must be a mapping like {{tags: [key, ...]}}, got {_kind(value)}", file=file, where="ignore")
+    for key in value:
+        if key != "tags":
+            raise ConfigError("unknown key; ignore takes tags", file=file, where=f"ignore.{key}")
+    tags = value.get("tags")
+    if tags is None:
+        return ()
+    if not isinstance(tags, list):
+        raise ConfigError(f"must be a list of tag keys, got {_kind(tags)}", file=file, where="ignore.tags")
+    for index, key in enumerate(tags):
+        if not isinstance(key, str) or not key:
+            raise ConfigError(f"must be a tag key (a non-empty string), got {_kind(key)} {key!r}", file=file, where=f"ignore.tags[{index}]")
+    return tuple(tags)
 
 
 def _sensitive(value: Any, file: str) -> tuple[str, ...]:

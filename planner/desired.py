@@ -8,25 +8,30 @@ from planner import appspec, config
 from planner.build import register_payload
 from planner.errors import ConfigError, UsageError
 from planner.model import DesiredService, ServiceRef, cluster_name
+from planner.normalize import without_ignored_tags
 
 
 def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
-    if not cfg.service and cfg.service_definition is None:
+    # ignore.tags: the files' tags of those keys are never sent (the live ones are dropped in build).
+    task_definition = without_ignored_tags(cfg.task_definition, cfg.ignore_tags)
+    service_definition = without_ignored_tags(cfg.service_definition, cfg.ignore_tags) if cfg.service_definition is not None else None
+    if not cfg.service and service_definition is None:
         # As ecspresso: a config with only a task definition registers revisions of its family.
         return DesiredService(
             ref=ServiceRef.task_definition_only(cluster_name(cfg.cluster), str(cfg.task_definition.get("family", ""))),
             source=cfg.path,
             task_definition_path=cfg.task_definition_path,
             region=cfg.region,
-            task_definition=cfg.task_definition,
+            task_definition=task_definition,
             service_definition={},
             timeout_seconds=cfg.timeout_seconds,
             sensitive=cfg.sensitive,
             secret_values=cfg.secret_values,
+            ignore_tags=cfg.ignore_tags,
         )
     if not cfg.service:
         raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
-    if cfg.service_definition is None:
+    if service_definition is None:
         raise ConfigError("no `service_definition:` given; ecsplan plans services", file=cfg.path, where="service_definition")
     cd = cfg.codedeploy
     return DesiredService(
@@ -35,14 +40,15 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
         task_definition_path=cfg.task_definition_path,
         service_definition_path=cfg.service_definition_path or "",
         region=cfg.region,
-        task_definition=cfg.task_definition,
-        service_definition=cfg.service_definition,
+        task_definition=task_definition,
+        service_definition=service_definition,
         timeout_seconds=cfg.timeout_seconds,
         codedeploy_application=cd.application_name if cd else None,
         codedeploy_group=cd.deployment_group_name if cd else None,
         appspec=cfg.appspec,
         sensitive=cfg.sensitive,
         secret_values=cfg.secret_values,
+        ignore_tags=cfg.ignore_tags,
     )
 
 

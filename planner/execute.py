@@ -158,7 +158,7 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
     now = reader.read([s.read_target for s in changing])
     moved = []
     for s in changing:
-        view = live_view(now[s.ref], s.managed_keys)
+        view = live_view(now[s.ref], s.managed_keys, s.ignore_tags)
         if plain(view) != plain(s.live_view):
             what = ", ".join(c.path for c in diff(plain(s.live_view), view)) or "live state"
             moved.append(f"  {s.ref}: {what} changed")

@@ -76,6 +76,7 @@ class DesiredService:
     appspec: dict[str, Any] | None = None
     sensitive: tuple[str, ...] = ()
     secret_values: tuple[str, ...] = ()  # looked-up secrets (SSM SecureString): masked in outputs
+    ignore_tags: tuple[str, ...] = ()  # ignore.tags: tag keys another tool owns (both sides dropped)
 
     @property
     def task_definition_only(self) -> bool:

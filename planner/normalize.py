@@ -68,6 +68,8 @@ RULES: tuple[Rule, ...] = (
          reason="healthCheck interval 30, timeout 5, retries 3 are the defaults AWS fills in"),
     Rule(name="volumes-by-name", scope="task definition",
          reason="volumes are matched by name; an EFS rootDirectory of / and a docker volume scope of task are defaults"),
+    Rule(name="ignored-tags", scope="both",
+         reason="a tag whose key is listed in the config's ignore.tags (the exact key, case-sensitive, as ecspresso's ignore.tags: kayac/ecspresso#726) is dropped from both sides: never a change, never tagged, untagged or registered; tags owned by another tool stay theirs"),
     Rule(name="tags-by-key", scope="both",
          reason="tags are a set of keys: order does not matter"),
     Rule(name="sorted-sets", scope="both",
@@ -188,6 +190,15 @@ CODE_DEPLOY_UPDATABLE = (
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
+
+
+def without_ignored_tags(definition: dict[str, Any], ignored: tuple[str, ...]) -> dict[str, Any]:
+    """Rule ignored-tags: the definition (a file's or AWS's) without the tags whose key is listed
+    in ignore.tags (exact keys, as ecspresso compares them). The same object when nothing goes."""
+    tags = definition.get("tags")
+    if not ignored or not isinstance(tags, list) or not any(isinstance(t, dict) and t.get("key") in ignored for t in tags):
+        return definition
+    return {**definition, "tags": [t for t in tags if not (isinstance(t, dict) and t.get("key") in ignored)]}
 
 
 def primary_deployment(description: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from planner.diff import plain
 from planner.frozen import FrozenDict, freeze_mapping, str_tuple
 from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef
 from planner.native import explain, is_native, strategy_of
-from planner.normalize import SERVICE_IMMUTABLE, canonical_service
+from planner.normalize import SERVICE_IMMUTABLE, canonical_service, without_ignored_tags
 
 
 class Purpose(enum.Enum):
@@ -26,16 +26,16 @@ class Purpose(enum.Enum):
     CONTINUE = "continue"  # `ecsplan continue`: answers paused lifecycle hooks
 
 
-def live_view(live: LiveState, managed_keys: tuple[str, ...]) -> dict[str, Any]:
+def live_view(live: LiveState, managed_keys: tuple[str, ...], ignore_tags: tuple[str, ...] = ()) -> dict[str, Any]:
     """What a plan depends on in the live state: the service's existence, the task definition it
     runs, its immutable fields, the fields the plan manages and the CodeDeploy deployment in
     progress. Volatile fields (events, running counts, deployments, timestamps) are left out so a
-    plan does not go stale for nothing."""
+    plan does not go stale for nothing, nor for tags another tool owns (`ignore_tags`)."""
     view: dict[str, Any] = {"exists": live.service is not None}
     # The revision compared against: the one the service runs, else the family's latest.
     view["taskDefinition"] = live.running_task_definition or (live.task_definition.arn if live.task_definition else None)
     if live.service is not None:
-        canon = canonical_service(live.service.description, live.service.controller)
+        canon = canonical_service(without_ignored_tags(live.service.description, ignore_tags), live.service.controller)
         for key in sorted(set(managed_keys) | set(SERVICE_IMMUTABLE) | {"tags"}):
             if key in canon:
                 view[key] = plain(canon[key])
@@ -72,6 +72,7 @@ class ServicePlan:
     blocked: tuple[Blocked, ...] = attrs.field(default=(), converter=_blocked)
     live_view: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
     managed_keys: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    ignore_tags: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)  # ignore.tags: not in the live view
     codedeploy: DeploymentGroupInfo | None = None
     timeout_seconds: float | None = None
     sensitive: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)

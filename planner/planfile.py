@@ -90,6 +90,8 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
             )
         if include_payloads and s.secret_values:  # only when a lookup gave one: older plan files stay as they were
             entry["secret_values"] = list(s.secret_values)
+        if include_payloads and s.ignore_tags:  # only with ignore.tags: older plan files stay as they were
+            entry["ignore_tags"] = list(s.ignore_tags)
         services.append(entry)
     return {
         "format_version": FORMAT_VERSION,
@@ -119,6 +121,7 @@ def _service(s: dict[str, Any], source: str) -> ServicePlan:
         timeout_seconds=s.get("timeout_seconds"),
         sensitive=tuple(s.get("sensitive", ())),
         secret_values=tuple(s.get("secret_values", ())),
+        ignore_tags=tuple(s.get("ignore_tags", ())),
         deployment_configuration=s.get("deployment_configuration") or {},
     )
 

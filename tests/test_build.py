@@ -294,3 +294,23 @@ def test_a_desired_count_outside_the_scaling_range_blocks_a_plan_that_suspends_a
         assert "outside the auto scaling range [1, 4]" in sp.blocked[0].reason
     # without --suspend-autoscaling nothing registers the target: no block
     assert build_service_plan(desired(task=with_image("nginx:1.27"), service=sd), lv).blocked == ()
+
+
+def test_ignored_tags_are_never_a_change_never_tagged_or_untagged_and_never_stale():
+    """ignore.tags (kayac/ecspresso#726): the files' tags of those keys are dropped when the
+    config is read (tests/test_ecspresso_compat.py); here AWS's side."""
+    from planner.plan import live_view
+
+    lv = live()
+    lv.service.description["tags"].append({"key": "CostCenter", "value": "from-terraform"})
+    lv.task_definition.definition["tags"] = [{"key": "CostCenter", "value": "from-terraform"}]
+    assert types(build_service_plan(desired(), lv)) == [ActionType.REGISTER_TASK_DEFINITION, ActionType.UPDATE_SERVICE]
+    d = attrs.evolve(desired(), ignore_tags=("CostCenter",))
+    sp = build_service_plan(d, lv)
+    assert types(sp) == []
+    (upd,) = build_service_plan(attrs.evolve(d, service_definition=dict(SERVICE, tags=[])), lv).actions
+    assert (upd.tags_add, upd.tags_remove) == ({}, ("team",))
+    moved = copy.deepcopy(lv)
+    moved.service.description["tags"][-1]["value"] = "changed by terraform"
+    assert live_view(moved, sp.managed_keys, d.ignore_tags) == sp.live_view
+    assert live_view(moved, sp.managed_keys) != live_view(lv, sp.managed_keys)

@@ -230,7 +230,19 @@ PROJECTS = [
     pytest.param("jsonnet-lookups", "ecspresso.jsonnet", ["--ext-str", "stage=production", "--ext-code", "replicas=2"], {"IMAGE_TAG": "1.25"},
                  id="jsonnet-lookups"),
     pytest.param("task-only", "ecspresso.yml", [], {}, id="task-only"),
+    pytest.param("ignore-tags", "ecspresso.yml", [], {}, id="ignore-tags"),
 ]
+
+
+def _tag_as_another_tool(aws: Any, folder: str) -> None:
+    """ignore-tags: Terraform (aws_ecs_tag) tags the service and the task definition after ecsplan
+    made them; the keys are in ignore.tags, so the plan stays clean."""
+    if folder != "ignore-tags":
+        return
+    ecs = aws.client("ecs")
+    service = ecs.describe_services(cluster="ecspresso-fixtures", services=["reporting"])["services"][0]
+    for arn in (service["serviceArn"], service["taskDefinition"]):
+        ecs.tag_resource(resourceArn=arn, tags=[{"key": "CostCenter", "value": "cc-42"}, {"key": "ecspresso:ignore", "value": "x"}])
 
 
 def _create(project: Project, config: str, args: list[str], env: dict[str, str]) -> None:
@@ -256,6 +268,7 @@ def test_ecspresso_project_is_created_from_its_files_then_plans_clean(tmp_path, 
     shutil.copytree(FIXTURES / folder, dest)
     project = Project(dest, aws, env)
     _create(project, config, args, env)
+    _tag_as_another_tool(aws, folder)
     result = project.run("plan", "-c", config, *args, "--detailed-exitcode")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes" in result.stdout
@@ -340,3 +353,19 @@ def test_task_definition_only_config_registers_and_plans_no_service(tmp_path, aw
     refused = project.run("status")
     assert refused.returncode == 1
     assert "ecspresso.yml: has a task definition and no service; `ecsplan status` needs a service" in refused.stderr, refused.stderr
+
+
+def test_ignore_tags_drops_those_tags_from_the_files(tmp_path: Path) -> None:
+    from planner.desired import desired_from_config
+
+    tags = '"tags": [{"key": "CostCenter", "value": "1"}, {"key": "team", "value": "web"}]'
+    config = write(tmp_path, {
+        "ecspresso.yml": "service: web\nservice_definition: sd.json\ntask_definition: td.json\nignore:\n  tags: [CostCenter]\n",
+        "td.json": '{"family": "app", %s, "containerDefinitions": [{"name": "a", "image": "x"}]}' % tags, "sd.json": "{%s}" % tags,
+    })
+    d = desired_from_config(load_config(config, environ={}))
+    assert d.ignore_tags == ("CostCenter",)
+    assert d.task_definition["tags"] == d.service_definition["tags"] == [{"key": "team", "value": "web"}]
+    (tmp_path / "ecspresso.yml").write_text("task_definition: td.json\nignore:\n  tag: [x]\n")
+    with pytest.raises(ConfigError, match="ignore.tag: unknown key; ignore takes tags"):
+        load_config(config, environ={})

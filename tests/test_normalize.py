@@ -146,7 +146,7 @@ def test_code_deploy_target_group_swap_is_not_a_change():
 
 
 def test_every_rule_has_a_table_case():
-    covered = {c[0] for c in TASK_CASES} | {c[0] for c in SERVICE_CASES} | {"code-deploy-target-group"}
+    covered = {c[0] for c in TASK_CASES} | {c[0] for c in SERVICE_CASES} | {"code-deploy-target-group", "ignored-tags"}
     assert covered == {r.name for r in RULES}
 
 
@@ -170,3 +170,13 @@ def test_a_known_field_the_user_removed_is_a_change_in_a_task_definition():
 def test_an_unknown_field_the_user_declares_is_compared():
     want, have = comparable_task_definitions(container(brandNewThing=2), container(brandNewThing=1))
     assert [c.path for c in diff(have, want)] == ["containerDefinitions[app].brandNewThing"]
+
+
+def test_ignored_tags_rule():
+    """ignored-tags: exact keys, case-sensitive, as ecspresso's ignore.tags."""
+    from planner.normalize import without_ignored_tags
+
+    tags = [{"key": "CostCenter", "value": "1"}, {"key": "costcenter", "value": "2"}, {"key": "team", "value": "web"}]
+    assert without_ignored_tags({"tags": tags}, ("CostCenter",)) == {"tags": tags[1:]}
+    same = {"tags": tags}
+    assert without_ignored_tags(same, ("other",)) is same and without_ignored_tags(same, ()) is same
