@@ -241,6 +241,9 @@ def _save(plan: Any, path: str, what: str) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     app = _app()
     desired = _desired(args)
+    note = app.ignored_keys_note(desired)
+    if note:
+        print(note, file=sys.stderr)
     ctx = _context(args, desired)
     plan = app.make_plan(ctx, desired, _options(args))
     sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))

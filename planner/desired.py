@@ -28,6 +28,7 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
             sensitive=cfg.sensitive,
             secret_values=cfg.secret_values,
             ignore_tags=cfg.ignore_tags,
+            ignored_keys=cfg.ignored_keys,
         )
     if not cfg.service:
         raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
@@ -49,6 +50,7 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
         sensitive=cfg.sensitive,
         secret_values=cfg.secret_values,
         ignore_tags=cfg.ignore_tags,
+        ignored_keys=cfg.ignored_keys,
     )
 
 
@@ -80,6 +82,13 @@ def region_for(desired: Sequence[DesiredService], cli_region: str | None) -> str
     if len(regions) > 1:
         raise UsageError(f"the configs name several regions ({', '.join(regions)}); plan them separately or pass --region")
     return regions[0] if regions else None
+
+
+def ignored_keys_note(desired: Sequence[DesiredService]) -> str | None:
+    """The one line `plan` prints on stderr when a config has keys ecsplan accepts and does not
+    use (filter_command, required_version, appspec.Resources, ...); None when there are none."""
+    keys = list(dict.fromkeys(k for d in desired for k in d.ignored_keys))
+    return f"ecsplan ignores these ecspresso keys: {', '.join(keys)}" if keys else None
 
 
 def require_services(desired: Sequence[DesiredService], command: str) -> None:

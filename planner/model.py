@@ -77,6 +77,7 @@ class DesiredService:
     sensitive: tuple[str, ...] = ()
     secret_values: tuple[str, ...] = ()  # looked-up secrets (SSM SecureString): masked in outputs
     ignore_tags: tuple[str, ...] = ()  # ignore.tags: tag keys another tool owns (both sides dropped)
+    ignored_keys: tuple[str, ...] = ()  # ecspresso config keys ecsplan accepts and does not use
 
     @property
     def task_definition_only(self) -> bool:

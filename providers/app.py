@@ -17,7 +17,7 @@ import yaml
 
 from planner import build, importer, planfile, rollback
 from planner.codedeploy import WaitUntil, check_wait_until
-from planner.desired import load_desired, region_for, render_document, require_services
+from planner.desired import ignored_keys_note, load_desired, region_for, render_document, require_services
 from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
@@ -46,6 +46,7 @@ __all__ = [
     "PlanOptions",
     "WaitUntil",
     "check_wait_until",
+    "ignored_keys_note",
     "load_desired",
     "load_envfiles",
     "load_project",

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from planner import tfstate
@@ -272,6 +273,8 @@ def test_ecspresso_project_is_created_from_its_files_then_plans_clean(tmp_path, 
     result = project.run("plan", "-c", config, *args, "--detailed-exitcode")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes" in result.stdout
+    if "filter_command" in (dest / config).read_text():  # accepted, unused: said once on stderr
+        assert "ecsplan ignores these ecspresso keys: filter_command\n" in result.stderr, result.stderr
 
 
 def test_secure_string_is_masked_in_every_output(tmp_path, aws) -> None:
@@ -369,3 +372,13 @@ def test_ignore_tags_drops_those_tags_from_the_files(tmp_path: Path) -> None:
     (tmp_path / "ecspresso.yml").write_text("task_definition: td.json\nignore:\n  tag: [x]\n")
     with pytest.raises(ConfigError, match="ignore.tag: unknown key; ignore takes tags"):
         load_config(config, environ={})
+
+
+def test_ignored_keys_note_names_each_key_once(tmp_path: Path) -> None:
+    from planner.desired import desired_from_config, ignored_keys_note
+
+    config = write(tmp_path, {"ecspresso.yml": "task_definition: td.json\nfilter_command: peco\nrequired_version: '>=2'\n"
+                                               "appspec: {Resources: []}\n", "td.json": TD % "x"})
+    d = desired_from_config(load_config(config, environ={}))
+    assert ignored_keys_note([d, d]) == "ecsplan ignores these ecspresso keys: filter_command, required_version, appspec.Resources"
+    assert ignored_keys_note([attrs.evolve(d, ignored_keys=())]) is None
