@@ -28,8 +28,10 @@ from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveS
 from planner.native import validate as validate_strategy
 from planner.normalize import (
     CODE_DEPLOY_UPDATABLE,
+    REVISION_REPORTED_FIELDS,
     SERVICE_DEPLOYMENT_FIELDS,
     SERVICE_READ_ONLY,
+    SERVICE_UNREADABLE,
     SERVICE_UPDATABLE,
     TASK_READ_ONLY,
     canonical_service,
@@ -58,6 +60,39 @@ def managed_keys(desired: DesiredService) -> tuple[str, ...]:
     out is owned by someone else, e.g. desiredCount by auto scaling: kayac/ecspresso#274)."""
     declared = set(desired.service_definition)
     return tuple(k for k in SERVICE_UPDATABLE + ("tags",) if k in declared)
+
+
+def _check_comparable(desired: DesiredService, live: LiveState) -> None:
+    """A declared field ecsplan cannot read back would show as a change on every plan: refuse
+    the plan, naming it."""
+    sd = desired.service_definition
+    unreadable = [f for f in SERVICE_UNREADABLE if f in sd]
+    if unreadable:
+        raise ConfigError(
+            f"ecsplan cannot compare {', '.join(unreadable)}: AWS accepts it but returns it in no API ecsplan reads; "
+            "leave it out of the service definition (set it another way)",
+            file=desired.definition_file,
+            where=unreadable[0],
+        )
+    if live.service is not None and live.unread_fields:
+        raise ConfigError(
+            f"ecsplan cannot compare {', '.join(live.unread_fields)}: only the service revision reports it, and "
+            f"{desired.ref} lists no current service revision (DescribeServices currentServiceRevisions); "
+            "leave it out of the service definition",
+            file=desired.definition_file,
+            where=live.unread_fields[0],
+        )
+    if live.service is not None and live.service.controller is Controller.CODE_DEPLOY:
+        # A new service revision comes with a deployment; on CODE_DEPLOY services that is a
+        # CodeDeploy one, whose AppSpec has no place for these.
+        stuck = [f for f in REVISION_REPORTED_FIELDS if f in sd]
+        if stuck:
+            raise ConfigError(
+                f"ecsplan cannot change {', '.join(stuck)} of a CODE_DEPLOY service (neither UpdateService nor the AppSpec "
+                "takes it); leave it out of the service definition",
+                file=desired.definition_file,
+                where=stuck[0],
+            )
 
 
 def _blocked_changes(desired: DesiredService, live: dict[str, Any], controller: Controller) -> list[Blocked]:
@@ -262,6 +297,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     controller = live.service.controller if live.service is not None else desired.controller
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
+    _check_comparable(desired, live)
     keys = managed_keys(desired)
     actions: list[Action] = []
     blocked: list[Blocked] = []

@@ -411,6 +411,9 @@ class LiveState:
     scalable_target: ScalableTarget | None = None  # read when the plan suspends auto scaling
     # ECS-native BLUE_GREEN / LINEAR / CANARY: the service deployment in progress, if any.
     service_deployment: ServiceDeploymentInfo | None = None
+    # Declared fields only the service revision reports that could not be read (the service
+    # lists no current revision): the plan refuses to guess them.
+    unread_fields: tuple[str, ...] = ()
 
     @property
     def running_task_definition(self) -> str | None:
@@ -427,13 +430,19 @@ class ReadTarget:
     codedeploy_application: str | None = None
     codedeploy_group: str | None = None
     source: str = ""  # the config file, for messages
+    # Declared fields only DescribeServiceRevisions returns (monitoring, gatewayConnectors): the
+    # reader folds them from the service's current revision into its description.
+    revision_fields: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, desired: DesiredService) -> ReadTarget:
+        from planner.normalize import REVISION_REPORTED_FIELDS  # noqa: PLC0415 - normalize imports this module
+
         return cls(
             ref=desired.ref,
             family=desired.family,
             codedeploy_application=desired.codedeploy_application,
             codedeploy_group=desired.codedeploy_group,
             source=desired.source,
+            revision_fields=tuple(f for f in REVISION_REPORTED_FIELDS if f in desired.service_definition),
         )

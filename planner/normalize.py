@@ -21,7 +21,7 @@ from typing import Any, Callable
 import attrs
 
 from planner.model import Controller
-from planner.schema import SCHEMA
+from planner.schema import DEPLOYMENT_OUTPUT, SCHEMA, SERVICE_OUTPUT, SERVICE_REVISION_OUTPUT, UPDATE_SERVICE_INPUT
 
 
 class Keyed(dict):  # type: ignore[type-arg]
@@ -145,6 +145,8 @@ SERVICE_READ_ONLY = (
 SERVICE_IMMUTABLE = ("serviceName", "launchType", "schedulingStrategy", "deploymentController", "role")
 
 # Fields that start a new deployment when changed (AWS-FACTS.md); the others are applied in place.
+# monitoring and gatewayConnectors live on the service revision (only DescribeServiceRevisions
+# returns them), and a new revision comes with a new deployment.
 SERVICE_DEPLOYMENT_FIELDS = (
     "networkConfiguration",
     "platformVersion",
@@ -153,13 +155,16 @@ SERVICE_DEPLOYMENT_FIELDS = (
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "vpcLatticeConfigurations",
+    "monitoring",
+    "gatewayConnectors",
 )
 
-# What DescribeServices reports on the deployments, not on the service (the Service shape has no
-# such member; the Deployment shape does: botocore's ecs model).
-DEPLOYMENT_REPORTED_FIELDS = ("serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations")
+# UpdateService members that are not service fields: what to update, and how.
+_UPDATE_SERVICE_CONTROLS = frozenset({"cluster", "service", "taskDefinition", "forceNewDeployment"})
 
-SERVICE_IN_PLACE_FIELDS = (
+# The order plans and plan files list them in (plan files stay as they were); fields botocore
+# adds come after, by name.
+_IN_PLACE_ORDER = (
     "desiredCount",
     "capacityProviderStrategy",
     "deploymentConfiguration",
@@ -172,7 +177,28 @@ SERVICE_IN_PLACE_FIELDS = (
     "propagateTags",
 )
 
-SERVICE_UPDATABLE = SERVICE_DEPLOYMENT_FIELDS + SERVICE_IN_PLACE_FIELDS
+# Every service field UpdateService accepts (botocore's UpdateService input, planner/schema.py),
+# but those ecsplan refuses to change in place (SERVICE_IMMUTABLE: a change is blocked).
+SERVICE_IN_PLACE_FIELDS = tuple(
+    sorted(
+        UPDATE_SERVICE_INPUT - _UPDATE_SERVICE_CONTROLS - set(SERVICE_IMMUTABLE) - set(SERVICE_DEPLOYMENT_FIELDS),
+        key=lambda f: (_IN_PLACE_ORDER.index(f) if f in _IN_PLACE_ORDER else len(_IN_PLACE_ORDER), f),
+    )
+)
+SERVICE_UPDATABLE = tuple(f for f in SERVICE_DEPLOYMENT_FIELDS if f in UPDATE_SERVICE_INPUT) + SERVICE_IN_PLACE_FIELDS
+
+# Where DescribeServices does not report an updatable field on the service (no such Service
+# member), it reports it on the deployments; what neither has, only the service revision does
+# (DescribeServiceRevisions on the service's currentServiceRevisions: the reader folds it in).
+DEPLOYMENT_REPORTED_FIELDS = tuple(f for f in SERVICE_UPDATABLE if f not in SERVICE_OUTPUT and f in DEPLOYMENT_OUTPUT)
+REVISION_REPORTED_FIELDS = tuple(
+    f for f in SERVICE_UPDATABLE if f not in SERVICE_OUTPUT and f not in DEPLOYMENT_OUTPUT and f in SERVICE_REVISION_OUTPUT
+)
+# What ecsplan could send but never read back (a newer botocore's field AWS returns nowhere yet):
+# declared, it is a plan-time error rather than a change shown on every plan.
+SERVICE_UNREADABLE = tuple(
+    f for f in SERVICE_UPDATABLE if f not in SERVICE_OUTPUT and f not in DEPLOYMENT_OUTPUT and f not in SERVICE_REVISION_OUTPUT
+)
 
 # What UpdateService accepts for CODE_DEPLOY services; the rest travels in the AppSpec
 # ("Unable to update task definition on services with a CODE_DEPLOY deployment controller").

@@ -15,7 +15,7 @@ from planner.diff import plain
 from planner.frozen import FrozenDict, freeze_mapping, str_tuple
 from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef
 from planner.native import explain, is_native, strategy_of
-from planner.normalize import SERVICE_IMMUTABLE, canonical_service, without_ignored_tags
+from planner.normalize import REVISION_REPORTED_FIELDS, SERVICE_IMMUTABLE, canonical_service, without_ignored_tags
 
 
 class Purpose(enum.Enum):
@@ -114,6 +114,7 @@ class ServicePlan:
             codedeploy_application=self.codedeploy.application if self.codedeploy else None,
             codedeploy_group=self.codedeploy.group if self.codedeploy else None,
             source=self.source,
+            revision_fields=tuple(f for f in REVISION_REPORTED_FIELDS if f in self.managed_keys),
         )
 
 

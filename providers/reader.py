@@ -10,7 +10,7 @@ from planner.model import Controller, DeploymentGroupInfo, LiveService, LiveStat
 from planner.native import is_native, strategy_of
 from providers import autoscaling as scaling
 from providers import codedeploy, ecs
-from providers.service_deployments import ServiceDeployments
+from providers.service_deployments import ServiceDeployments, current_revision
 from providers.session import Session
 
 
@@ -73,6 +73,15 @@ class AwsReader:
             # BLUE_GREEN / LINEAR / CANARY: the service deployment under way (a wait, a status,
             # a rollback and the stale check need it).
             native = svc is not None and svc.controller is Controller.ECS and is_native(strategy_of(svc.description))
+            unread: tuple[str, ...] = ()
+            if svc is not None and t.revision_fields:
+                # monitoring, gatewayConnectors: only the service revision has them.
+                revision = current_revision(self.session, svc.description)
+                if revision is None:
+                    unread = t.revision_fields
+                else:
+                    folded = {f: revision[f] for f in t.revision_fields if f in revision}
+                    svc = LiveService(arn=svc.arn, description={**svc.description, **folded})
             running = svc.task_definition_arn if svc is not None else None
             td = task_definition(running) if running else (task_definition(t.family) if t.family else None)
             group = groups.get(t.ref)
@@ -87,5 +96,6 @@ class AwsReader:
                 previous_task_definition=ecs.previous_revision(self.session, running) if self.history and running else None,
                 scalable_target=scalable.get(f"service/{t.ref.cluster}/{t.ref.service}"),
                 service_deployment=deployments.in_progress(t.ref) if native else None,
+                unread_fields=unread,
             )
         return out

@@ -71,3 +71,19 @@ class ServiceDeployments:
         with aws_errors(f"answering lifecycle hook {hook_id} of service deployment {arn}"):
             return str(self.ecs.continue_service_deployment(serviceDeploymentArn=arn, hookId=hook_id, action=action).get("serviceDeploymentArn", arn))
 
+
+
+def current_revision(session: Session, description: dict[str, Any]) -> dict[str, Any] | None:
+    """The newest of the service's currentServiceRevisions (DescribeServiceRevisions): the
+    configuration its latest deployment runs, with what DescribeServices does not return
+    (monitoring, gatewayConnectors). None when the service lists no current revision."""
+    arns = [str(r["arn"]) for r in description.get("currentServiceRevisions") or [] if isinstance(r, dict) and r.get("arn")]
+    if not arns:
+        return None
+    with aws_errors(f"describing the service revisions of {description.get('serviceName', '?')}"):
+        found = session.client("ecs").describe_service_revisions(serviceRevisionArns=arns[:20]).get("serviceRevisions") or []
+    if not found:
+        return None
+    # The latest revision is the one the newest deployment targets.
+    order = {arn: index for index, arn in enumerate(arns)}
+    return dict(max(found, key=lambda r: (str(r.get("createdAt") or ""), order.get(str(r.get("serviceRevisionArn")), -1))))

@@ -314,3 +314,19 @@ def test_ignored_tags_are_never_a_change_never_tagged_or_untagged_and_never_stal
     moved.service.description["tags"][-1]["value"] = "changed by terraform"
     assert live_view(moved, sp.managed_keys, d.ignore_tags) == sp.live_view
     assert live_view(moved, sp.managed_keys) != live_view(lv, sp.managed_keys)
+
+
+@pytest.mark.parametrize(
+    ("controller", "unread", "message"),
+    [
+        ("ECS", ("monitoring",), "monitoring: ecsplan cannot compare monitoring: only the service revision reports it"),
+        ("CODE_DEPLOY", (), "monitoring: ecsplan cannot change monitoring of a CODE_DEPLOY service"),
+    ],
+)
+def test_a_declared_field_ecsplan_cannot_compare_is_a_plan_time_error(controller, unread, message):
+    monitoring = {"metricConfigurations": [{"metricNames": ["CPUUtilization"], "resolutionSeconds": 20}]}
+    service = dict(CD_SERVICE if controller == "CODE_DEPLOY" else SERVICE, monitoring=monitoring)
+    lv = attrs.evolve(live(service=service, controller=controller), unread_fields=unread)
+    with pytest.raises(ConfigError) as info:
+        build_service_plan(desired(service=service), lv)
+    assert message in str(info.value)

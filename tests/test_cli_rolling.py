@@ -142,3 +142,24 @@ def test_the_configs_timeout_ends_the_wait_too(project):
     res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"})
     assert res.returncode == 1
     assert "timed out after" in res.stderr and "raise --timeout / `timeout:` in the config" in res.stderr
+
+
+def test_a_declared_monitoring_block_round_trips_and_a_change_shows(project):
+    """monitoring is accepted by CreateService / UpdateService and returned only on the service
+    revision (DescribeServiceRevisions): the reader folds it in, so it is compared and sent."""
+    path = project.path / "ecs-service-def.json"
+    path.write_text(path.read_text().replace(
+        '"enableExecuteCommand": false,',
+        '"enableExecuteCommand": false,\n  "monitoring": {"metricConfigurations": '
+        '[{"metricNames": ["CPUUtilization", "MemoryUtilization"], "resolutionSeconds": {{ env "RESOLUTION" "20" }}}]},'))
+    project.deploy()
+    clean = project.run("plan", "--detailed-exitcode")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    coarser = {"RESOLUTION": "60"}
+    doc = project.plan_document(env=coarser)
+    assert action_types(doc) == ["update_service"]
+    (change,) = doc["services"][0]["actions"][0]["changes"]
+    assert change["path"] == "monitoring.metricConfigurations"
+    assert (change["before"][0]["resolutionSeconds"], change["after"][0]["resolutionSeconds"]) == (20, 60)
+    project.deploy(env=coarser)
+    project.assert_plans_clean(env=coarser)

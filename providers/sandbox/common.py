@@ -45,6 +45,9 @@ _SERVICE_ATTRIBUTES: dict[str, str] = {
     "serviceConnectConfiguration": "service_connect_configuration",
     "volumeConfigurations": "volume_configurations",
     "vpcLatticeConfigurations": "vpc_lattice_configurations",
+    # Neither on the service nor on deployments: ECS shows them on service revisions only.
+    "monitoring": "monitoring",
+    "gatewayConnectors": "gateway_connectors",
 }
 
 

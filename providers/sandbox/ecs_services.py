@@ -73,6 +73,9 @@ DEPLOYMENT_STARTING_FIELDS: tuple[str, ...] = (
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "vpcLatticeConfigurations",
+    # On the service revision only (API_ServiceRevision.html); a new revision, a new deployment.
+    "monitoring",
+    "gatewayConnectors",
 )
 
 # Fields ECS shows on deployments but not on the service itself.
@@ -81,6 +84,8 @@ _DEPLOYMENT_ONLY_FIELDS = (
     "volumeConfigurations",
     "vpcLatticeConfigurations",
 )
+# Fields ECS shows on service revisions only (DescribeServiceRevisions), kept for each new one.
+_REVISION_ONLY_FIELDS = ("monitoring", "gatewayConnectors")
 
 
 def _ecs_exception(code: str, message: str) -> Exception:
@@ -185,6 +190,7 @@ _CREATE_EXTRA_FIELDS = (
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "vpcLatticeConfigurations",
+    *_REVISION_ONLY_FIELDS,
 )
 
 
@@ -215,7 +221,7 @@ def _apply_create_fields(backend: Any, service: Any, given: dict[str, Any]) -> N
     if grace is None and service.load_balancers:
         grace = 0
     _set_service_value(service, "healthCheckGracePeriodSeconds", grace)
-    for field in _DEPLOYMENT_ONLY_FIELDS:
+    for field in _DEPLOYMENT_ONLY_FIELDS + _REVISION_ONLY_FIELDS:
         _set_service_value(service, field, given.get(field))
     _set_service_value(
         service, "networkConfiguration", _network_with_defaults(service.network_configuration)
@@ -251,7 +257,8 @@ def _patch_create_service_keeps_fields(original: Callable[..., Any]) -> Callable
     as "instanceId"),
     capacityProviderStrategy (base/weight 0), availabilityZoneRebalancing ENABLED,
     healthCheckGracePeriodSeconds when given (0 with load balancers), platformVersion LATEST
-    for Fargate, assignPublicIp DISABLED, serviceConnect/volume/VPC Lattice configurations.
+    for Fargate, assignPublicIp DISABLED, serviceConnect/volume/VPC Lattice configurations,
+    monitoring and gatewayConnectors (on service revisions only).
     The first deployment starts IN_PROGRESS with no task running, like any rollout.
     A CODE_DEPLOY service has no deployments but one PRIMARY task set (API_TaskSet.html) running
     its task definition at desiredCount, behind its load balancers.
