@@ -100,3 +100,16 @@ def test_a_stopped_service_deployment_is_followed_as_a_stop():
     waiter = run(plan, {REF: lv}, NativeApplier())
     ((_, expect),) = waiter.waits
     assert expect.arn == "arn:sd-1" and expect.stopping
+
+
+def test_an_answered_pause_hook_is_followed_as_a_stop_only_when_the_answer_is_rollback():
+    from planner.model import HookDetail
+    from planner.rollback import build_continue_plan
+
+    hook = HookDetail(hook_id="h-1", target_type="PAUSE", target_arn=None, status="AWAITING_ACTION")
+    info = ServiceDeploymentInfo(arn="arn:sd-1", status="IN_PROGRESS", lifecycle_stage="POST_TEST_TRAFFIC_SHIFT", hooks=(hook,))
+    lv = attrs.evolve(native_live(), service_deployment=info)
+    for rollback, stopping in ((False, False), (True, True)):
+        waiter = run(build_continue_plan([(desired(service=NATIVE), lv)], rollback=rollback), {REF: lv}, NativeApplier())
+        ((_, expect),) = waiter.waits
+        assert expect.arn == "arn:sd-1" and expect.stopping is stopping

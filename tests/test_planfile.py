@@ -205,3 +205,10 @@ def test_secret_values_go_only_into_plan_files_and_older_files_load_without_them
     path = tmp_path / "older.plan"
     path.write_text(json.dumps(doc))
     assert planfile.load(str(path)).services[0].deployment_configuration == {}
+
+
+def test_ignored_tags_travel_only_in_plan_files():
+    plan = plan_of(EVERY_ACTION[0])
+    ignoring = attrs.evolve(plan, services=(attrs.evolve(plan.services[0], ignore_tags=("owner",)),))
+    assert "ignore_tags" not in planfile.to_document(ignoring, include_payloads=False)["services"][0]
+    assert planfile.to_document(ignoring, include_payloads=True)["services"][0]["ignore_tags"] == ["owner"]
