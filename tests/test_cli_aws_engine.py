@@ -23,21 +23,20 @@ def update_requests(aws):
 # 1. A capacity provider change must force a new deployment (reproio/ecs_deploy#74).
 
 def test_switching_to_a_capacity_provider_strategy_forces_a_new_deployment(project):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()  # setup in process
     edit(project, "ecs-service-def.json", '"launchType": "FARGATE",',
          '"capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],')
     project.aws.server.clear_requests()
-    plan = ok(project.run("plan"))
-    assert "forceNewDeployment: AWS requires one for a capacity provider change" in plan.stdout
     res = ok(project.run("apply", "--auto-approve"))
+    assert "forceNewDeployment: AWS requires one for a capacity provider change" in res.stdout
     assert "Apply complete" in res.stdout
     (update,) = update_requests(project.aws)
     assert update["forceNewDeployment"] is True and update["capacityProviderStrategy"][0]["capacityProvider"] == "FARGATE_SPOT"
-    assert ok(project.run("plan", "--detailed-exitcode")).stdout.strip().endswith("No changes. The live services match the definitions.")
+    project.assert_plans_clean()
 
 
 def test_the_sandbox_refuses_a_capacity_provider_change_without_force(project):
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     ecs = project.aws.client("ecs")
     try:
         ecs.update_service(cluster="ecsplan-demo", service="web", capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 1}])
@@ -63,10 +62,8 @@ def test_the_sandbox_moves_desired_count_into_the_range_on_every_registration(bl
 
 def test_a_desired_count_outside_the_scaling_range_is_refused_when_auto_scaling_is_suspended(bluegreen):
     bg = bluegreen.create()
-    plan = bg.run("plan", "--suspend-autoscaling", "--detailed-exitcode", env={"IMAGE_TAG": "1.27", "DESIRED_COUNT": "6"})
-    assert plan.returncode == 1
-    assert "desiredCount 6 is outside the auto scaling range [1, 4]" in plan.stdout
     res = bg.run("apply", "--auto-approve", "--suspend-autoscaling", env={"IMAGE_TAG": "1.27", "DESIRED_COUNT": "6"})
+    assert "desiredCount 6 is outside the auto scaling range [1, 4]" in res.stdout
     assert res.returncode == 1 and "cannot be made in place; nothing was applied" in res.stderr
     assert bg.aws.mutations() == []
     assert bg.aws.service(name="web-bg")["desiredCount"] == 2
@@ -88,8 +85,7 @@ def test_a_declared_vpc_lattice_configuration_plans_clean_after_apply(project):
     edit(project, "ecs-service-def.json", '"enableExecuteCommand": false,', lattice + '\n  "enableExecuteCommand": false,')
     ok(project.run("apply", "--auto-approve"))
     assert "vpcLatticeConfigurations" not in project.aws.service()  # on the deployment, as DescribeServices reports it
-    res = project.run("plan", "--detailed-exitcode")
-    assert res.returncode == 0, res.stdout
+    project.assert_plans_clean()
 
 
 # A declared deploymentConfiguration is sent whole: UpdateService merges a partial one
@@ -98,15 +94,13 @@ def test_a_declared_vpc_lattice_configuration_plans_clean_after_apply(project):
 def test_removing_deployment_alarms_from_the_file_removes_them_in_aws(project):
     alarms = '"alarms": {"alarmNames": ["web-5xx"], "enable": true, "rollback": true},'
     edit(project, "ecs-service-def.json", '"maximumPercent": 200,', alarms + '\n    "maximumPercent": 200,')
-    ok(project.run("apply", "--auto-approve"))
+    project.deploy()
     assert project.aws.service()["deploymentConfiguration"]["alarms"]["alarmNames"] == ["web-5xx"]
     edit(project, "ecs-service-def.json", alarms, "")
-    plan = ok(project.run("plan"))
-    assert "deploymentConfiguration.alarms" in plan.stdout
-    ok(project.run("apply", "--auto-approve"))
+    res = ok(project.run("apply", "--auto-approve"))
+    assert "deploymentConfiguration.alarms" in res.stdout
     (update,) = [u for u in update_requests(project.aws) if "deploymentConfiguration" in u][-1:]
     assert update["deploymentConfiguration"]["alarms"] == {"alarmNames": [], "enable": False, "rollback": False}
     assert project.aws.service()["deploymentConfiguration"]["alarms"]["enable"] is False
-    res = project.run("plan", "--detailed-exitcode")
-    assert res.returncode == 0, res.stdout
+    project.assert_plans_clean()
 
