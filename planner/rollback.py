@@ -74,25 +74,27 @@ def _rollback_actions(desired: DesiredService, live: LiveState) -> list[Action]:
 def build_rollback_plan(
     pairs: Iterable[tuple[DesiredService, LiveState]], *, region: str | None = None, account: str | None = None, tool_version: str = ""
 ) -> Plan:
-    services = []
-    for desired, live in pairs:
-        actions = _rollback_actions(desired, live)
-        services.append(
-            ServicePlan(
-                ref=desired.ref,
-                controller=live.service.controller if live.service else desired.controller,
-                family=desired.family,
-                source=desired.source,
-                actions=tuple(actions),
-                live_view=live_view(live, ()),
-                codedeploy=live.codedeploy,
-                timeout_seconds=desired.timeout_seconds,
-                sensitive=desired.sensitive,
-                secret_values=desired.secret_values,
-                deployment_configuration=deployment_configuration(desired, live, live.service.controller if live.service else desired.controller),
-            )
-        )
+    services = [_service_plan(desired, live, _rollback_actions(desired, live)) for desired, live in pairs]
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)
+
+
+def _service_plan(desired: DesiredService, live: LiveState, actions: list[Action]) -> ServicePlan:
+    """A service's part of an operation plan (rollback, continue): the actions and the live view
+    they depend on (a saved one goes stale like any plan)."""
+    controller = live.service.controller if live.service else desired.controller
+    return ServicePlan(
+        ref=desired.ref,
+        controller=controller,
+        family=desired.family,
+        source=desired.source,
+        actions=tuple(actions),
+        live_view=live_view(live, ()),
+        codedeploy=live.codedeploy,
+        timeout_seconds=desired.timeout_seconds,
+        sensitive=desired.sensitive,
+        secret_values=desired.secret_values,
+        deployment_configuration=deployment_configuration(desired, live, controller),
+    )
 
 
 def build_continue_plan(
@@ -124,16 +126,5 @@ def build_continue_plan(
             )
             for hook in paused
         ]
-        services.append(
-            ServicePlan(
-                ref=desired.ref,
-                controller=live.service.controller if live.service else desired.controller,
-                family=desired.family,
-                source=desired.source,
-                actions=tuple(actions),
-                live_view=live_view(live, ()),
-                timeout_seconds=desired.timeout_seconds,
-                sensitive=desired.sensitive,
-            )
-        )
+        services.append(_service_plan(desired, live, actions))
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.CONTINUE)
