@@ -193,11 +193,6 @@ def get_deployment(session: Session, deployment_id: str) -> dict[str, Any]:
         return dict(session.client("codedeploy").get_deployment(deploymentId=deployment_id)["deploymentInfo"])
 
 
-def lifecycle_events(session: Session, deployment_id: str) -> list[dict[str, Any]]:
-    """The ECS target's lifecycle events (BeforeInstall ... AfterAllowTraffic) with their status."""
-    return list(ecs_target(session, deployment_id).get("lifecycleEvents") or [])
-
-
 def ecs_target(session: Session, deployment_id: str) -> dict[str, Any]:
     """The deployment's ECS target: lifecycleEvents with their status, and taskSetsInfo (the
     Blue and Green task sets with their trafficWeight). Empty before the deployment started."""
