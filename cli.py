@@ -64,6 +64,38 @@ def _key_value(text: str) -> tuple[str, str]:
     return key, value
 
 
+# ecspresso's CLI reads its options from these variables too (kong `env:` tags); a CI job written
+# for ecspresso sets them. Lists are comma-separated, maps `K=V;K=V` (kong's separators).
+ECSPRESSO_ENVIRONMENT = (
+    ("config", "ECSPRESSO_CONFIG", "list"),
+    ("envfile", "ECSPRESSO_ENVFILE", "list"),
+    ("ext_str", "ECSPRESSO_EXT_STR", "map"),
+    ("ext_code", "ECSPRESSO_EXT_CODE", "map"),
+    ("timeout", "ECSPRESSO_TIMEOUT", "duration"),
+)
+
+
+def apply_ecspresso_environment(args: argparse.Namespace, environ: Any) -> None:
+    """Fill the options not given on the command line from ecspresso's environment variables;
+    a flag given wins, as in ecspresso. A malformed value is a usage error naming the variable."""
+    for attr, name, kind in ECSPRESSO_ENVIRONMENT:
+        text = environ.get(name, "")
+        if not hasattr(args, attr) or getattr(args, attr) or not text.strip():
+            continue
+        if getattr(args, "planfile", None) and attr != "timeout":
+            continue  # a saved plan already says what to apply
+        try:
+            if kind == "list":
+                value: Any = [part.strip() for part in text.split(",") if part.strip()]
+            elif kind == "map":
+                value = [_key_value(part.strip()) for part in text.split(";") if part.strip()]
+            else:
+                value = _duration(text.strip())
+        except argparse.ArgumentTypeError as err:
+            raise UsageError(f"{name}: {err}") from err
+        setattr(args, attr, value)
+
+
 # --wait-until, on apply and wait (CodeDeploy deployments; rolling ones are followed to the end).
 WAIT_UNTIL_ARGS = ("--wait-until",)
 WAIT_UNTIL_OPTIONS: dict[str, Any] = {
@@ -423,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        apply_ecspresso_environment(args, os.environ)
         return COMMANDS[args.command](args)
     except USER_ERRORS as err:
         print(f"ecsplan: error: {err}", file=sys.stderr)
