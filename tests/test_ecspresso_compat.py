@@ -200,6 +200,7 @@ def test_unknown_plugin(tmp_path: Path) -> None:
 # --- the whole loop through the CLI against the sandbox ----------------------------------------
 
 BUCKET = "ecsplan-fixture-tfstate"
+PAYMENTS_SECURE_STRING = "postgres://payments:n0t-in-any-output@db.internal/payments"
 
 
 def seed(aws: Any) -> None:
@@ -213,7 +214,17 @@ def seed(aws: Any) -> None:
     ssm.put_parameter(Name="/ecspresso-fixtures/zones", Value="us-east-1a,us-east-1b", Type="StringList")
     ssm.put_parameter(Name="/ecspresso-fixtures/db-password", Value="s3cr3t-from-ssm", Type="SecureString")
     ssm.put_parameter(Name="/ecspresso-fixtures/queue", Value="jobs", Type="String")
-    aws.client("secretsmanager").create_secret(Name="ecspresso-fixtures/api-token", SecretString="token")
+    # ssm-secrets: a Fargate service's roles, image, network and a SecureString.
+    for name, value, kind in [
+        ("/ecspresso-fixtures/payments/execution-role-arn", "arn:aws:iam::123456789012:role/payments-execution", "String"),
+        ("/ecspresso-fixtures/payments/task-role-arn", "arn:aws:iam::123456789012:role/payments-task", "String"),
+        ("/ecspresso-fixtures/payments/image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/payments:2024.06.1", "String"),
+        ("/ecspresso-fixtures/payments/upstream-dsn", PAYMENTS_SECURE_STRING, "SecureString"),
+    ]:
+        ssm.put_parameter(Name=name, Value=value, Type=kind)
+    secrets = aws.client("secretsmanager")
+    secrets.create_secret(Name="ecspresso-fixtures/api-token", SecretString="token")
+    secrets.create_secret(Name="ecspresso-fixtures/payments-db", SecretString='{"username": "payments", "password": "pw"}')
     template = {
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {
@@ -222,7 +233,65 @@ def seed(aws: Any) -> None:
                                  "Export": {"Name": "ecspresso-fixtures-ExecutionRoleArn"}},
         },
     }
-    aws.client("cloudformation").create_stack(StackName="ecspresso-fixtures", TemplateBody=json.dumps(template))
+    cfn = aws.client("cloudformation")
+    cfn.create_stack(StackName="ecspresso-fixtures", TemplateBody=json.dumps(template))
+    # cfn-if-else: the production stage's own stack.
+    stage = {
+        "Resources": {"Queue": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "TaskRoleArn": {"Value": "arn:aws:iam::123456789012:role/jobs-production-task"},
+            "QueueUrl": {"Value": "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-production"},
+        },
+    }
+    cfn.create_stack(StackName="jobs-production", TemplateBody=json.dumps(stage))
+
+
+def _network(aws: Any) -> dict[str, str]:
+    """A VPC with two subnets and a security group: the sandbox, as ECS, refuses a service in a
+    subnet that does not exist, and gives its own IDs."""
+    from providers import demo
+
+    return demo.seed_network(aws.client, cluster="ecspresso-fixtures")
+
+
+def _before_create(aws: Any, folder: str, dest: Path) -> None:
+    """What a project looks up that only exists once its network does."""
+    if folder == "ssm-secrets":  # the network team publishes it in SSM Parameter Store
+        net = _network(aws)
+        ssm = aws.client("ssm")
+        ssm.put_parameter(Name="/ecspresso-fixtures/network/private-subnets", Type="StringList",
+                          Value=f"{net['DEMO_SUBNET_ID']},{net['DEMO_SUBNET_B_ID']}")
+        ssm.put_parameter(Name="/ecspresso-fixtures/payments/security-group", Value=net["DEMO_SECURITY_GROUP_ID"], Type="String")
+    if folder == "tfstate-for-each":  # Terraform's state, with the IDs this sandbox gave
+        net = _network(aws)
+        extra = aws.client("ec2").create_security_group(GroupName="common", Description="common", VpcId=net["DEMO_VPC_ID"])["GroupId"]
+        state = dest / "terraform" / "shared.tfstate"
+        text = state.read_text()
+        for old, new in [("vpc-0a1b2c3d4e5f60718", net["DEMO_VPC_ID"]), ("subnet-0aa11bb22cc33dd44", net["DEMO_SUBNET_ID"]),
+                         ("subnet-0ee55ff66aa77bb88", net["DEMO_SUBNET_B_ID"]), ("sg-0123456789abcdef0", net["DEMO_SECURITY_GROUP_ID"]),
+                         ("sg-0c0c0c0c0c0c0c0c0", extra)]:
+            assert old in text, old
+            text = text.replace(old, new)
+        state.write_text(text)
+    if folder == "codedeploy-bluegreen":
+        _load_balancer_in_ssm(aws, _network(aws))
+
+
+def _load_balancer_in_ssm(aws: Any, net: dict[str, str]) -> None:
+    """codedeploy-bluegreen: the platform team's load balancer and blue/green target groups, and
+    the network, published in SSM Parameter Store where the service definition looks them up."""
+    elb = aws.client("elbv2")
+    lb = elb.create_load_balancer(Name="checkout", Subnets=[net["DEMO_SUBNET_ID"], net["DEMO_SUBNET_B_ID"]],
+                                  SecurityGroups=[net["DEMO_SECURITY_GROUP_ID"]])["LoadBalancers"][0]["LoadBalancerArn"]
+    blue, _green = (elb.create_target_group(Name=name, Protocol="HTTP", Port=80, VpcId=net["DEMO_VPC_ID"], TargetType="ip")
+                    ["TargetGroups"][0]["TargetGroupArn"] for name in ("checkout-blue", "checkout-green"))
+    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                                   DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])["Listeners"][0]["ListenerArn"]
+    ssm = aws.client("ssm")
+    ssm.put_parameter(Name="/ecspresso-fixtures/checkout/blue-target-group-arn", Value=blue, Type="String")
+    ssm.put_parameter(Name="/ecspresso-fixtures/checkout/subnets", Value=f"{net['DEMO_SUBNET_ID']},{net['DEMO_SUBNET_B_ID']}", Type="StringList")
+    ssm.put_parameter(Name="/ecspresso-fixtures/checkout/security-group", Value=net["DEMO_SECURITY_GROUP_ID"], Type="String")
+    ssm.put_parameter(Name="/ecspresso-fixtures/checkout/listener-arn", Value=listener, Type="String")
 
 
 # (fixture folder, config, extra CLI arguments, environment)
@@ -232,14 +301,29 @@ PROJECTS = [
                  id="jsonnet-lookups"),
     pytest.param("task-only", "ecspresso.yml", [], {}, id="task-only"),
     pytest.param("ignore-tags", "ecspresso.yml", [], {}, id="ignore-tags"),
+    pytest.param("ssm-secrets", "ecspresso.yml", [], {}, id="ssm-secrets"),
+    pytest.param("tfstate-for-each", "ecspresso.yml", [], {"IMAGE_TAG": "2024.06.1"}, id="tfstate-for-each"),
+    pytest.param("cfn-if-else", "ecspresso.yml", [], {"STAGE": "production", "FEATURE_FLAGS": '{"beta": true, "note": "say \\"hi\\""}'},
+                 id="cfn-if-else"),
+    pytest.param("codedeploy-bluegreen", "ecspresso.yml", [], {}, id="codedeploy-bluegreen"),
 ]
 
 
-def _tag_as_another_tool(aws: Any, folder: str) -> None:
+def _after_create(aws: Any, folder: str) -> None:
+    """What other tools do once ecsplan made the service."""
+    if folder == "ignore-tags":
+        _tag_as_another_tool(aws)
+    if folder == "codedeploy-bluegreen":  # AWS wants the service before the deployment group
+        from providers import demo
+
+        listener = aws.client("ssm").get_parameter(Name="/ecspresso-fixtures/checkout/listener-arn")["Parameter"]["Value"]
+        demo.seed_codedeploy(aws.client, {"DEMO_LISTENER_ARN": listener}, cluster="ecspresso-fixtures", service="checkout",
+                             application="checkout", group="checkout-production", target_groups=("checkout-blue", "checkout-green"))
+
+
+def _tag_as_another_tool(aws: Any) -> None:
     """ignore-tags: Terraform (aws_ecs_tag) tags the service and the task definition after ecsplan
     made them; the keys are in ignore.tags, so the plan stays clean."""
-    if folder != "ignore-tags":
-        return
     ecs = aws.client("ecs")
     service = ecs.describe_services(cluster="ecspresso-fixtures", services=["reporting"])["services"][0]
     for arn in (service["serviceArn"], service["taskDefinition"]):
@@ -248,18 +332,31 @@ def _tag_as_another_tool(aws: Any, folder: str) -> None:
 
 def _create(project: Project, config: str, args: list[str], env: dict[str, str]) -> None:
     """Create the service from the project's own files (in process, as `ecsplan apply` would)."""
-    from planner.envfile import load_envfiles
     from providers import app
 
-    envfiles = [str(project.path / a) for flag, a in zip(args, args[1:]) if flag == "--envfile"]
+    ctx, plan = _plan(project, config, args, env)
+    with project._environ(_with_envfiles(project, args, env)):
+        report = app.run_apply(ctx, plan, wait=False, timeout=None, resume_hint="")
+    assert report.error is None, report.error
+
+
+def _with_envfiles(project: Project, args: list[str], env: dict[str, str]) -> dict[str, str]:
+    from planner.envfile import load_envfiles
+
+    return {**env, **load_envfiles([str(project.path / a) for flag, a in zip(args, args[1:]) if flag == "--envfile"])}
+
+
+def _plan(project: Project, config: str, args: list[str], env: dict[str, str]) -> Any:
+    """(context, plan) as `ecsplan plan` makes them, lookups included, in process."""
+    from providers import app
+
     ext_str = dict(a.split("=", 1) for flag, a in zip(args, args[1:]) if flag == "--ext-str")
     ext_code = dict(a.split("=", 1) for flag, a in zip(args, args[1:]) if flag == "--ext-code")
-    with project._environ({**env, **load_envfiles(envfiles)}) as environ:
+    with project._environ(_with_envfiles(project, args, env)) as environ:
         settings = app.AwsSettings(endpoint_url=project.aws.endpoint_url)
         desired = app.load_project([config], settings, cwd=str(project.path), environ=environ, ext_str=ext_str, ext_code=ext_code)
         ctx = app.Context(settings=app.AwsSettings(region="us-east-1", endpoint_url=project.aws.endpoint_url), progress=lambda _: None)
-        report = app.run_apply(ctx, app.make_plan(ctx, desired), wait=False, timeout=None, resume_hint="")
-    assert report.error is None, report.error
+        return ctx, app.make_plan(ctx, desired)
 
 
 @pytest.mark.parametrize(("folder", "config", "args", "env"), PROJECTS)
@@ -267,9 +364,10 @@ def test_ecspresso_project_is_created_from_its_files_then_plans_clean(tmp_path, 
     seed(aws)
     dest = tmp_path / folder
     shutil.copytree(FIXTURES / folder, dest)
+    _before_create(aws, folder, dest)
     project = Project(dest, aws, env)
     _create(project, config, args, env)
-    _tag_as_another_tool(aws, folder)
+    _after_create(aws, folder)
     result = project.run("plan", "-c", config, *args, "--detailed-exitcode")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No changes" in result.stdout
@@ -292,6 +390,31 @@ def test_secure_string_is_masked_in_every_output(tmp_path, aws) -> None:
     assert json.loads(rendered.stdout)["serviceName"] == "worker-production"
     # The plan file carries the real value: apply sends it.
     assert "s3cr3t-from-ssm" in (tmp_path / "plan.bin").read_text()
+
+
+def test_secure_string_is_masked_by_value_and_after_its_rotation(tmp_path, aws) -> None:
+    """ssm-secrets: UPSTREAM_DSN's name looks harmless; its value is a SecureString. Masked in
+    the plan that creates the service, and after the parameter is rotated the old value (read
+    back from the registered revision, in no lookup of this run) is masked too."""
+    from providers import app
+
+    seed(aws)
+    dest = tmp_path / "ssm-secrets"
+    shutil.copytree(FIXTURES / "ssm-secrets", dest)
+    _before_create(aws, "ssm-secrets", dest)
+    project = Project(dest, aws)
+    _, creating = _plan(project, "ecspresso.yml", [], {})
+    _create(project, "ecspresso.yml", [], {})
+    rotated = "postgres://payments:r0tated@db.internal/payments"
+    aws.client("ssm").put_parameter(Name="/ecspresso-fixtures/payments/upstream-dsn", Value=rotated, Type="SecureString", Overwrite=True)
+    _, rotating = _plan(project, "ecspresso.yml", [], {})
+    assert rotating.has_changes
+    for plan in (creating, rotating):
+        for fmt in ("text", "json", "markdown"):
+            out = app.render_plan(plan, fmt, color=False)
+            assert "UPSTREAM_DSN" in out and "(sensitive)" in out, out
+            assert PAYMENTS_SECURE_STRING not in out and rotated not in out, out
+    assert "environment[UPSTREAM_DSN]: (sensitive) -> (sensitive)" in app.render_plan(rotating, "text", color=False)
 
 
 @pytest.mark.parametrize(

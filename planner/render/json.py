@@ -6,7 +6,7 @@ import json
 
 from planner.plan import Plan
 from planner.planfile import to_document
-from planner.render.mask import mask_value, patterns_for
+from planner.render.mask import mask_pair, patterns_for
 
 
 def render(plan: Plan) -> str:
@@ -17,6 +17,5 @@ def render(plan: Plan) -> str:
         patterns = patterns_for(service.sensitive, service.secret_values)
         for action in entry["actions"]:
             for change in action["changes"]:
-                change["before"] = mask_value(change["path"], change["before"], patterns)
-                change["after"] = mask_value(change["path"], change["after"], patterns)
+                change["before"], change["after"] = mask_pair(change["path"], change["before"], change["after"], patterns)
     return json.dumps(doc, indent=2, default=str) + "\n"

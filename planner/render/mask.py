@@ -5,7 +5,7 @@ Many users keep secrets in plain `environment` values; an environment entry whos
 one of the patterns (case-insensitive substring) is shown as `(sensitive)`. A change to such a
 value is still shown as a change. Values looked up as secrets (an SSM SecureString in a template)
 are masked wherever they appear, whatever the key: any string holding one is shown as
-`(sensitive)`.
+`(sensitive)`, and so is the value it replaces at the same place (the secret before a rotation).
 """
 
 from __future__ import annotations
@@ -69,12 +69,27 @@ def mask_value(path: str, value: Any, patterns: tuple[str, ...]) -> Any:
     return _mask_tree(value, patterns, under_env=path.endswith(".environment") or path == "environment")
 
 
+def mask_pair(path: str, before: Any, after: Any, patterns: tuple[str, ...]) -> tuple[Any, Any]:
+    """(before, after) masked; where the new value is a looked-up secret, the value it replaces
+    at the same place is masked too: it is the secret before a rotation (an old SecureString
+    value, read back from the registered revision, is in no lookup of this run)."""
+    masked_after = mask_value(path, after, patterns)
+    return _mask_where(mask_value(path, before, patterns), masked_after), masked_after
+
+
+def _mask_where(before: Any, after: Any) -> Any:
+    if after == SENSITIVE and isinstance(before, str):
+        return SENSITIVE
+    if isinstance(before, dict) and isinstance(after, dict):
+        return {k: _mask_where(v, after[k]) if k in after else v for k, v in before.items()}
+    if isinstance(before, list) and isinstance(after, list):
+        return [_mask_where(b, a) for b, a in zip(before, after)] + before[len(after) :]
+    return before
+
+
 def mask_change(change: Change, patterns: tuple[str, ...]) -> Change:
-    return Change(
-        path=change.path,
-        before=mask_value(change.path, change.before, patterns),
-        after=mask_value(change.path, change.after, patterns),
-    )
+    before, after = mask_pair(change.path, change.before, change.after, patterns)
+    return Change(path=change.path, before=before, after=after)
 
 
 def patterns_for(extra: Iterable[str], secret_values: Iterable[str] = ()) -> tuple[str, ...]:
