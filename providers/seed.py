@@ -20,7 +20,8 @@ not set. Nothing is seeded for that project (a half-seeded project would plan as
 reasons that are not the user's). What is not seeded either: CodeDeploy applications and
 deployment groups, load balancers and listeners, Lambda hooks, auto scaling targets.
 
-Names a missing folder, or a folder without a config, is the error `-c DIR` gives (exit 1).
+`--seed` naming a missing folder, or a folder without a config, is an error before the server
+starts (exit 1).
 """
 
 from __future__ import annotations
@@ -193,8 +194,8 @@ def serve(*, port: int, folder: str | None, region: str, out: TextIO, err: TextI
             find_configs([folder])  # a folder without a config is an error before anything starts
         except ConfigError as error:
             raise ConfigError(f"no config below this folder (looked for {', '.join(CONFIG_NAMES)})", where=f"--seed {folder}") from error
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
     server = sandbox.start_server(port)
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         if folder is not None:
             with _env(**CREDENTIALS, AWS_REGION=region):

@@ -12,6 +12,7 @@ import selectors
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -133,3 +134,15 @@ def test_seed_skips_a_project_whose_lookup_has_no_value_and_seeds_the_others(tmp
     settings = app.AwsSettings(region="us-east-1", endpoint_url=aws.endpoint_url)
     plan = app.make_plan(app.Context(settings=settings), app.load_project([demo_config], settings))
     assert not plan.has_changes
+
+
+def test_a_busy_port_is_an_error_not_a_hang():
+    from providers import sandbox
+    from providers.errors import SandboxError
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(SandboxError, match=f"cannot start the sandbox on 127.0.0.1:{port}: Address already in use"):
+            sandbox.start_server(port)
