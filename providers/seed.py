@@ -17,8 +17,10 @@ A config that cannot be loaded is skipped, and said so, and the others are seede
 project makes (an SSM parameter, a tfstate in S3, a CloudFormation output...) reads the sandbox,
 which has no such value, and a value cannot be invented; likewise a `must_env` variable that is
 not set. Nothing is seeded for that project (a half-seeded project would plan as changes for
-reasons that are not the user's). What is not seeded either: CodeDeploy applications and
-deployment groups, load balancers and listeners, Lambda hooks, auto scaling targets.
+reasons that are not the user's). A project whose apply fails (the sandbox refuses a request) is
+skipped the same way, with what the sandbox said; what was applied before stays. Not seeded:
+CodeDeploy applications and deployment groups, load balancers and listeners, Lambda hooks, auto
+scaling targets.
 
 `--seed` naming a missing folder, or a folder without a config, is an error before the server
 starts (exit 1).
@@ -37,7 +39,7 @@ from typing import Any, TextIO
 import attrs
 
 from planner.config import CONFIG_NAMES, find_configs
-from planner.errors import ConfigError, PlannerError
+from planner.errors import ConfigError, Interrupted, PlannerError
 from planner.model import Controller, DesiredService
 from providers import app
 from providers.errors import ProviderError
@@ -137,6 +139,8 @@ def _seed_region(
                 report = app.run_apply(ctx, plan, wait=True, timeout=None, resume_hint="ecsplan wait")
                 if report.error is not None:
                     raise report.error
+        except Interrupted:
+            raise  # Ctrl-C while seeding ends the command (exit 130), it skips no project
         except (PlannerError, ProviderError) as err:
             problems.append((path, str(err)))
             say(f"skipped {path}: {err}")
