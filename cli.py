@@ -216,6 +216,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", parents=[common], help="the whole loop on an embedded sandbox, no AWS account needed",
                    description="Seed an in-process sandbox (moto plus real-ECS behaviours) with a service, then plan, "
                    "apply and re-plan a new image, and show how a failing rollout is caught.")
+    sb = sub.add_parser("sandbox", help="run the sandbox server in the foreground, to try ecsplan on your own project",
+                        description="Start the sandbox (moto plus real-ECS behaviours) on 127.0.0.1 and print the environment "
+                        "to point ecsplan at it (stdout: only `export` lines, for `eval`). With --seed, first create what the "
+                        "configs below DIR need to plan clean: clusters, the subnets / security groups / target groups their "
+                        "services name (with those ids), then the services themselves. Ctrl-C or SIGTERM stops it (exit 0).")
+    sb.add_argument("--port", type=int, default=5000, metavar="P", help="the port (default 5000, moto's; 0: a free one, printed)")
+    sb.add_argument("--seed", metavar="DIR", help="create what the ecsplan / ecspresso configs below DIR need to plan")
+    sb.add_argument("--region", default="us-east-1", help="AWS_REGION to export, and the region of configs without one (default us-east-1)")
     return parser
 
 
@@ -445,7 +453,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.run(color=_color(args, sys.stdout))
 
 
-COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "continue": cmd_continue, "init": cmd_init, "render": cmd_render, "demo": cmd_demo}
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from providers import seed  # noqa: PLC0415 - brings boto3 and the sandbox (fast --help)
+
+    return seed.serve(port=args.port, folder=args.seed, region=args.region, out=sys.stdout, err=sys.stderr)
+
+
+COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "continue": cmd_continue, "init": cmd_init, "render": cmd_render, "demo": cmd_demo, "sandbox": cmd_sandbox}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

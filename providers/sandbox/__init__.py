@@ -32,6 +32,8 @@ Modules (each documents the patches and rules it holds):
 - ``autoscaling``: Application Auto Scaling's ECS targets.
 - ``common``: the state lock, moto's clock and random source, shared ECS service helpers.
 - ``server``: the entry points, ``start_server()`` / ``SandboxServer`` and ``in_process()``.
+- ``fixed_ids``: seeding helpers, not patches: subnets, security groups and target groups
+  created with the ids a project's files name (``ecsplan sandbox --seed``).
 
 Patches (``installed_patches()`` returns these names, in this order; ``_PATCHES`` below is the
 table):
@@ -592,5 +594,12 @@ _REQUIREMENTS: tuple[_Requirement, ...] = (
     _Requirement(
         target="moto.moto_server.threaded_moto_server:ThreadedMotoServer.get_host_and_port",
         params=("self",),
+    ),
+    # fixed_ids (seeding with the ids a project names; not patches):
+    _Requirement(target="moto.ec2.models:ec2_backends"),
+    _Requirement(target="moto.ec2.models.subnets:random_subnet_id", params=()),
+    _Requirement(target="moto.ec2.models.security_groups:random_security_group_id", params=()),
+    _Requirement(
+        target="moto.elbv2.models:ELBv2Backend.create_target_group", params=("self", "name", "kwargs")
     ),
 )

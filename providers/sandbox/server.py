@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import socket
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -77,6 +78,18 @@ def _skip_default_amis() -> None:
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
 
+def _check_port_free(port: int) -> None:
+    """ThreadedMotoServer binds in its thread: a busy port ends that thread, and start() then
+    waits for ever for a server that never comes. Bind here first (as werkzeug does, with
+    SO_REUSEADDR) to say so instead."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as err:
+            raise SandboxError(f"cannot start the sandbox on 127.0.0.1:{port}: {err.strerror or err}") from err
+
+
 def start_server(port: int = 0) -> SandboxServer:
     """Install the patches and start a moto server on 127.0.0.1 (port 0: a free one)."""
     install()
@@ -89,6 +102,8 @@ def start_server(port: int = 0) -> SandboxServer:
     if werkzeug_log.level == logging.NOTSET:
         # werkzeug otherwise prints an access-log line per request to stderr.
         werkzeug_log.setLevel(logging.WARNING)
+    if port:
+        _check_port_free(port)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     try:
         server.start()
