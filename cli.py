@@ -57,6 +57,12 @@ def _rollback_events(text: str) -> list[str]:
     return events
 
 
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 or more)")
+    return int(text)
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -172,10 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
     w.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
 
-    st = sub.add_parser("status", parents=[common, configs], help="show the service, its deployments or task sets, and recent events",
-                        description="Show each service: task definition and counts, its deployments (rolling) or task sets and "
-                        "the CodeDeploy deployment in progress (blue/green), and its most recent events. Changes nothing.")
-    st.add_argument("--events", type=int, default=5, metavar="N", help="how many recent events to show (default 5)")
+    st = sub.add_parser("status", parents=[common, configs], help="show the service, its auto scaling, deployments or task sets, and recent events",
+                        description="Show each service: task definition and counts, auto scaling (min, max, suspended), its "
+                        "deployments with their rolloutState (rolling), service deployment (ECS-native blue/green, linear, "
+                        "canary) or task sets and the CodeDeploy deployment in progress (blue/green), and its most recent "
+                        "events. Changes nothing.")
+    st.add_argument("--events", type=_count, default=5, metavar="N", help="how many recent events to show (default 5)")
+    st.add_argument("--format", choices=("text", "json"), default="text",
+                    help="output format: text (terminal) or json (scripts; see docs/status-json.md)")
 
     rb = sub.add_parser("rollback", parents=[common, configs], help="roll back: previous revision, or stop a CodeDeploy deployment",
                         description="Plan a rollback and apply it like any plan. Rolling services go back to the previous ACTIVE "
@@ -207,11 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--dir", default=".", metavar="DIR", help="where to write the files (default: the current folder)")
     i.add_argument("--force", action="store_true", help="overwrite files that exist")
 
-    r = sub.add_parser("render", parents=[common, configs], help="print the rendered desired definitions",
-                       description="Print the task or service definition as ecsplan reads it (templates rendered).")
-    r.add_argument("what", choices=("taskdef", "servicedef", "appspec"))
+    r = sub.add_parser("render", parents=[common, configs], help="print the config or a definition as ecsplan reads it",
+                       description="Print the config (after templates and defaults), the task or service definition, or the "
+                       "AppSpec as ecsplan reads them (templates rendered). Secret values are shown as (sensitive), as in "
+                       "plans: SecureString lookups and environment entries with sensitive names; --unmask shows them.")
+    r.add_argument("what", choices=("config", "taskdef", "servicedef", "appspec"),
+                   help="config (as ecsplan understood it), taskdef, servicedef or appspec")
     r.add_argument("--format", choices=("json", "yaml"), default="json")
     r.add_argument("--task-definition", metavar="ARN", help="appspec: the task definition ARN to put in it")
+    r.add_argument("--unmask", action="store_true", help="show secret values in clear (take care where the output goes)")
 
     sub.add_parser("demo", parents=[common], help="the whole loop on an embedded sandbox, no AWS account needed",
                    description="Seed an in-process sandbox (moto plus real-ECS behaviours) with a service, then plan, "
@@ -423,7 +437,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     app = _app()
     desired = _desired(args, "status")
     ctx = _context(args, desired)
-    sys.stdout.write(app.render_status(app.read_status(ctx, desired), events=args.events))
+    states = app.read_status(ctx, desired)
+    render = app.render_status_json if args.format == "json" else app.render_status
+    sys.stdout.write(render(states, events=args.events))
     return EXIT_OK
 
 
@@ -436,7 +452,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    docs = [_app().render_document(d, args.what, task_definition_arn=args.task_definition) for d in _desired(args)]
+    docs = [
+        _app().render_document(d, args.what, task_definition_arn=args.task_definition, region=args.region, unmask=args.unmask)
+        for d in _desired(args)
+    ]
     doc = docs[0] if len(docs) == 1 else docs
     if args.format == "yaml":
         import yaml  # noqa: PLC0415 - only this format needs it

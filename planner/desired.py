@@ -9,10 +9,15 @@ from planner.build import register_payload
 from planner.errors import ConfigError, UsageError
 from planner.model import DesiredService, ServiceRef, cluster_name
 from planner.normalize import without_ignored_tags
+from planner.render.mask import mask_document, patterns_for
+
+#: What `ecsplan render` prints.
+RENDER_DOCUMENTS = ("config", "taskdef", "servicedef", "appspec")
 
 
 def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
     # ignore.tags: the files' tags of those keys are never sent (the live ones are dropped in build).
+    plugins = tuple({"name": p.name, "config": dict(p.config), "func_prefix": p.func_prefix} for p in cfg.plugins)
     task_definition = without_ignored_tags(cfg.task_definition, cfg.ignore_tags)
     service_definition = without_ignored_tags(cfg.service_definition, cfg.ignore_tags) if cfg.service_definition is not None else None
     if not cfg.service and service_definition is None:
@@ -29,6 +34,7 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
             secret_values=cfg.secret_values,
             ignore_tags=cfg.ignore_tags,
             ignored_keys=cfg.ignored_keys,
+            plugins=plugins,
         )
     if not cfg.service:
         raise ConfigError("no `service:` given; ecsplan plans services", file=cfg.path, where="service")
@@ -51,6 +57,7 @@ def desired_from_config(cfg: config.ServiceConfig) -> DesiredService:
         secret_values=cfg.secret_values,
         ignore_tags=cfg.ignore_tags,
         ignored_keys=cfg.ignored_keys,
+        plugins=plugins,
     )
 
 
@@ -102,8 +109,55 @@ def require_services(desired: Sequence[DesiredService], command: str) -> None:
             )
 
 
-def render_document(desired: DesiredService, what: str, *, task_definition_arn: str | None = None) -> dict[str, Any]:
-    """What `ecsplan render taskdef|servicedef|appspec` prints."""
+def _duration_text(seconds: float) -> str:
+    """90 -> "1m30s", 900 -> "15m", 5400 -> "1h30m": what the config's timeout reads back as."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+    fraction = seconds - whole
+    if secs or fraction or not text:
+        text += f"{secs + fraction:g}s"
+    return text
+
+
+def config_document(desired: DesiredService, *, region: str | None = None) -> dict[str, Any]:
+    """What `ecsplan render config` prints: the config as ecsplan understood it, after templates and
+    defaults, under ecspresso's key names (so it reads back as a config) plus what ecsplan derived.
+    `region`: --region, which wins over the config's."""
+    codedeploy = None
+    if desired.codedeploy_application or desired.codedeploy_group:
+        codedeploy = {"application_name": desired.codedeploy_application, "deployment_group_name": desired.codedeploy_group}
+    return {
+        "config": desired.source,
+        "region": region or desired.region,
+        "cluster": desired.ref.cluster,
+        "service": None if desired.task_definition_only else desired.ref.service,
+        "service_definition": desired.service_definition_path or None,
+        "task_definition": desired.task_definition_path or None,
+        "timeout": _duration_text(desired.timeout_seconds) if desired.timeout_seconds is not None else None,
+        "plugins": [dict(p) for p in desired.plugins],
+        "codedeploy": codedeploy,
+        "appspec": desired.appspec,
+        "ignore": {"tags": list(desired.ignore_tags)} if desired.ignore_tags else None,
+        "sensitive": list(desired.sensitive),
+        "ignored_keys": list(desired.ignored_keys),
+    }
+
+
+def render_document(
+    desired: DesiredService, what: str, *, task_definition_arn: str | None = None, region: str | None = None, unmask: bool = False
+) -> dict[str, Any]:
+    """What `ecsplan render config|taskdef|servicedef|appspec` prints: secret values masked as in
+    plans (planner/render/mask.py: environment entries by name, looked-up secrets by value), unless
+    `unmask`. `region` (--region) is the config document's."""
+    doc = _document(desired, what, task_definition_arn=task_definition_arn, region=region)
+    return doc if unmask else dict(mask_document(doc, patterns_for(desired.sensitive, desired.secret_values)))
+
+
+def _document(desired: DesiredService, what: str, *, task_definition_arn: str | None, region: str | None) -> dict[str, Any]:
+    if what == "config":
+        return config_document(desired, region=region)
     if what == "taskdef":
         return register_payload(desired.task_definition)
     if what in ("servicedef", "appspec"):
@@ -114,4 +168,4 @@ def render_document(desired: DesiredService, what: str, *, task_definition_arn: 
     if what == "appspec":
         td = task_definition_arn or f"<the ARN of the {desired.family} revision to deploy>"
         return appspec.build_appspec(desired.service_definition, td, desired.hooks, source=desired.definition_file)
-    raise UsageError(f"ecsplan render {what}: unknown document; choose taskdef, servicedef or appspec")
+    raise UsageError(f"ecsplan render {what}: unknown document; choose {', '.join(RENDER_DOCUMENTS)}")

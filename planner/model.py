@@ -78,6 +78,8 @@ class DesiredService:
     secret_values: tuple[str, ...] = ()  # looked-up secrets (SSM SecureString): masked in outputs
     ignore_tags: tuple[str, ...] = ()  # ignore.tags: tag keys another tool owns (both sides dropped)
     ignored_keys: tuple[str, ...] = ()  # ecspresso config keys ecsplan accepts and does not use
+    # The config's plugins: {"name", "config", "func_prefix"} each (`ecsplan render config`).
+    plugins: tuple[dict[str, Any], ...] = ()
 
     @property
     def task_definition_only(self) -> bool:
@@ -165,9 +167,12 @@ class TaskSet:
     desired: int = 0
     running: int = 0
     pending: int = 0
+    scale: float | None = None  # scale.value: the share of the service's desiredCount (PERCENT)
+    stability_status: str | None = None  # STEADY_STATE or STABILIZING
 
     @classmethod
     def from_api(cls, t: dict[str, Any]) -> TaskSet:
+        scale = (t.get("scale") or {}).get("value")
         return cls(
             id=str(t.get("id", "")),
             status=str(t.get("status", "")),
@@ -175,6 +180,8 @@ class TaskSet:
             desired=int(t.get("computedDesiredCount") or 0),
             running=int(t.get("runningCount") or 0),
             pending=int(t.get("pendingCount") or 0),
+            scale=float(scale) if isinstance(scale, (int, float)) and not isinstance(scale, bool) else None,
+            stability_status=t.get("stabilityStatus"),
         )
 
 
@@ -261,11 +268,27 @@ class DeploymentGroupInfo:
 
 
 @attrs.frozen(kw_only=True)
+class TargetTaskSet:
+    """One task set of a CodeDeploy deployment's ECS target (ECSTaskSet): Blue (original) or
+    Green (replacement), and its share of production traffic."""
+
+    label: str  # Blue or Green
+    task_set_id: str
+    traffic_weight: float | None = None
+
+
+@attrs.frozen(kw_only=True)
 class CodeDeployDeployment:
-    """A CodeDeploy deployment in progress (ListDeployments with the active statuses)."""
+    """A CodeDeploy deployment in progress (ListDeployments with the active statuses). `status`
+    reads "active" unless the status was asked for; then GetDeployment's status, creation time and
+    deployment config, and its ECS target's task sets and lifecycle events (name, status) too."""
 
     id: str
     status: str
+    created_at: dt.datetime | None = None
+    deployment_config: str | None = None
+    task_sets: tuple[TargetTaskSet, ...] = ()
+    lifecycle_events: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -381,7 +404,9 @@ class ScalableTarget:
 
     min_capacity: int
     max_capacity: int
-    suspended: bool = False
+    suspended: bool = False  # all three SuspendedState flags set
+    # The SuspendedState flags that are set (DynamicScalingInSuspended, ...): a part may be.
+    suspended_flags: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -408,7 +433,7 @@ class LiveState:
     codedeploy_problem: str | None = None  # why the group could not be resolved (said when needed)
     active_deployment: CodeDeployDeployment | None = None
     previous_task_definition: str | None = None
-    scalable_target: ScalableTarget | None = None  # read when the plan suspends auto scaling
+    scalable_target: ScalableTarget | None = None  # read when the plan suspends auto scaling, and by status
     # ECS-native BLUE_GREEN / LINEAR / CANARY: the service deployment in progress, if any.
     service_deployment: ServiceDeploymentInfo | None = None
     # Declared fields only the service revision reports that could not be read (the service

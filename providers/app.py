@@ -26,6 +26,7 @@ from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan
 from planner.render import json as render_json
 from planner.render import markdown as render_markdown
+from planner.render import status_json
 from planner.render import text as render_text
 from planner.render.status import render as render_status
 from planner.render.text import report_lines
@@ -59,6 +60,7 @@ __all__ = [
     "render_document",
     "render_plan",
     "render_status",
+    "render_status_json",
     "report_lines",
     "require_services",
     "run_apply",
@@ -175,8 +177,13 @@ def run_wait(
 
 
 def read_status(ctx: Context, desired: Sequence[DesiredService]) -> list[LiveState]:
-    live = read(ctx, desired, deployment_status=True)
+    live = read(ctx, desired, deployment_status=True, autoscaling=True)
     return [live[d.ref] for d in desired]
+
+
+def render_status_json(states: Sequence[LiveState], *, events: int) -> str:
+    """`ecsplan status --format json` (docs/status-json.md)."""
+    return status_json.render(states, events=events, tool_version=tool_version())
 
 
 def render_plan(plan: Plan, fmt: str, *, color: bool) -> str:

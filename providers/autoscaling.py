@@ -25,6 +25,7 @@ def targets(session: Session, resource_ids: list[str], dimension: str = "ecs:ser
                         min_capacity=int(t["MinCapacity"]),
                         max_capacity=int(t["MaxCapacity"]),
                         suspended=all(state.get(flag) for flag in _FLAGS),
+                        suspended_flags=tuple(flag for flag in _FLAGS if state.get(flag)),
                     )
     return found
 

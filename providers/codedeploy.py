@@ -3,13 +3,14 @@ deployments."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Mapping, Sequence
 
 import botocore.exceptions
 
 from planner.codedeploy import TrafficRouting
 from planner.errors import ConfigError
-from planner.model import CodeDeployDeployment, DeploymentGroupInfo, ReadTarget, ServiceRef, cluster_name
+from planner.model import CodeDeployDeployment, DeploymentGroupInfo, ReadTarget, ServiceRef, TargetTaskSet, cluster_name
 from providers.ecs import chunks
 from providers.errors import AwsError
 from providers.session import Session, aws_errors
@@ -221,16 +222,40 @@ def traffic_routing(session: Session, config_name: str) -> TrafficRouting:
 
 
 def active_deployment(session: Session, group: DeploymentGroupInfo, *, with_status: bool) -> CodeDeployDeployment | None:
-    """The deployment in progress in the group, if any. Its status needs a GetDeployment call;
-    without `with_status` it is reported as "active"."""
+    """The deployment in progress in the group, if any. Its status needs a GetDeployment call, its
+    task sets' traffic and lifecycle events the ECS target's calls: without `with_status` (all but
+    `ecsplan status`) it is reported as "active", without them."""
     with aws_errors(f"listing deployments of {group.application}/{group.group}"):
         ids = session.client("codedeploy").list_deployments(
             applicationName=group.application, deploymentGroupName=group.group, includeOnlyStatuses=ACTIVE_STATUSES
         ).get("deployments") or []
     if not ids:
         return None
-    status = str(get_deployment(session, ids[0]).get("status")) if with_status else "active"
-    return CodeDeployDeployment(id=ids[0], status=status)
+    if not with_status:
+        return CodeDeployDeployment(id=ids[0], status="active")
+    info = get_deployment(session, ids[0])
+    target = ecs_target(session, ids[0])
+    created = info.get("createTime")
+    return CodeDeployDeployment(
+        id=ids[0],
+        status=str(info.get("status")),
+        created_at=created if isinstance(created, dt.datetime) else None,
+        deployment_config=info.get("deploymentConfigName"),
+        task_sets=tuple(
+            TargetTaskSet(
+                label=str(ts.get("taskSetLabel") or ""),
+                task_set_id=str(ts.get("identifer") or ""),  # sic: the API member is spelt so (ECSTaskSet)
+                traffic_weight=float(ts["trafficWeight"]) if isinstance(ts.get("trafficWeight"), (int, float)) else None,
+            )
+            for ts in target.get("taskSetsInfo") or []
+            if isinstance(ts, dict)
+        ),
+        lifecycle_events=tuple(
+            (str(e.get("lifecycleEventName") or ""), str(e.get("status") or ""))
+            for e in target.get("lifecycleEvents") or []
+            if isinstance(e, dict)
+        ),
+    )
 
 
 def stop_deployment(session: Session, deployment_id: str, *, rollback: bool) -> str:

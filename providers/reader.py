@@ -18,8 +18,9 @@ class AwsReader:
     """`read` returns, per service: the service, the task definition to compare with, and for
     CODE_DEPLOY services the deployment group (resolved for all services in one discovery) and
     the deployment in progress. `history` adds the previous ACTIVE revision (rollback);
-    `deployment_status` the status of a CodeDeploy deployment in progress (status); `autoscaling`
-    the services' scalable targets (plans that suspend auto scaling), in batched calls."""
+    `deployment_status` the status, traffic and lifecycle events of a CodeDeploy deployment in
+    progress (status); `autoscaling` the services' scalable targets (plans that suspend auto
+    scaling, status), in batched calls."""
 
     def __init__(self, session: Session, *, history: bool = False, deployment_status: bool = False, autoscaling: bool = False) -> None:
         self.session = session

@@ -9,6 +9,8 @@ one minute of bake time), never by sleeping. Setup runs in process (tests/helper
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from planner.errors import ConfigError
@@ -73,6 +75,9 @@ def test_status_shows_the_deployment_in_progress_and_rollback_stops_it(native):
 
     status = ok(native.run("status", env=NEW)).stdout
     assert "Service deployment (BLUE_GREEN): " in status and "IN_PROGRESS; stage " in status
+    (svc,) = json.loads(ok(native.run("status", "--format", "json", env=NEW)).stdout)["services"]
+    assert svc["strategy"] == "BLUE_GREEN" and svc["service_deployment"]["status"] == "IN_PROGRESS"
+    assert svc["service_deployment"]["target"]["task_definition"].endswith("web-native:2")
 
     res = ok(native.run("rollback", "--auto-approve", env=NEW))
     assert "- stop_service_deployment: stop service deployment " in res.stdout

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 
 def ok(res):
@@ -91,12 +92,41 @@ def test_status_shows_deployments_and_events(project):
     assert "has reached a steady state." in res.stdout
 
 
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def test_status_as_json_for_a_rolling_service(project):
+    project.deploy()
+    doc = json.loads(ok(project.run("status", "--format", "json", "--events", "2")).stdout)
+    assert doc["format_version"] == 1 and isinstance(doc["tool_version"], str)
+    (svc,) = doc["services"]
+    assert (svc["cluster"], svc["service"], svc["controller"], svc["strategy"]) == ("ecsplan-demo", "web", "ECS", "ROLLING")
+    assert svc["task_definition"] == "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1"
+    assert (svc["desired_count"], svc["running_count"], svc["pending_count"]) == (2, 2, 0)
+    (deployment,) = svc["deployments"]
+    assert deployment["status"] == "PRIMARY" and deployment["rollout_state"] == "COMPLETED"
+    assert deployment["task_definition"] == svc["task_definition"] and deployment["running_count"] == 2
+    assert ISO_UTC.match(deployment["created_at"])
+    # No auto scaling target, no task sets, no CodeDeploy, no ECS-native service deployment.
+    assert svc["autoscaling"] is None and svc["task_sets"] == [] and svc["codedeploy"] is None and svc["service_deployment"] is None
+    assert len(svc["events"]) == 2 and svc["events"][0]["message"] == "(service web) has reached a steady state."
+    assert all(ISO_UTC.match(e["created_at"]) for e in svc["events"])
+
+
 def test_status_of_a_blue_green_service_shows_task_sets_and_the_deployment(bluegreen):
     bg = bluegreen.create()
     bg.deploy(env={"IMAGE_TAG": "1.27"}, wait=False)
     res = ok(bg.run("status"))
     assert "Controller: CODE_DEPLOY" in res.stdout and "TaskSet PRIMARY: web-bg:1" in res.stdout
     assert "CodeDeploy: deployment d-" in res.stdout and "AppECS-ecsplan-demo-web-bg/DgpECS-ecsplan-demo-web-bg" in res.stdout
+    assert "Auto scaling: min 1, max 4, active" in res.stdout and ", scale 100%" in res.stdout
+    (svc,) = json.loads(ok(bg.run("status", "--format", "json")).stdout)["services"]
+    assert svc["autoscaling"]["min_capacity"] == 1 and svc["autoscaling"]["max_capacity"] == 4 and svc["autoscaling"]["suspended"] is False
+    assert svc["strategy"] is None and svc["task_sets"][0]["scale_percent"] == 100.0
+    deployment = svc["codedeploy"]["deployment"]
+    assert deployment["id"].startswith("d-") and svc["codedeploy"]["deployment_group"] == "DgpECS-ecsplan-demo-web-bg"
+    assert {t["label"] for t in deployment["task_sets"]} == {"Blue", "Green"}
+    assert [e["name"] for e in deployment["lifecycle_events"]][:2] == ["BeforeInstall", "Install"]
 
 
 def test_status_of_a_missing_service_is_an_error(project):

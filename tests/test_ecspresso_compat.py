@@ -417,6 +417,36 @@ def test_secure_string_is_masked_by_value_and_after_its_rotation(tmp_path, aws) 
     assert "environment[UPSTREAM_DSN]: (sensitive) -> (sensitive)" in app.render_plan(rotating, "text", color=False)
 
 
+def _environment(taskdef: dict[str, Any]) -> dict[str, str]:
+    return {e["name"]: e["value"] for e in taskdef["containerDefinitions"][0]["environment"]}
+
+
+def test_render_masks_secrets_unless_unmasked(tmp_path, aws) -> None:
+    """`render` masks as the plan does (the SecureString by value, sensitive names by name);
+    `render --unmask` shows what apply would send. `render config`: the config as understood."""
+    seed(aws)
+    dest = tmp_path / "jsonnet-lookups"
+    shutil.copytree(FIXTURES / "jsonnet-lookups", dest)
+    project = Project(dest, aws, {"IMAGE_TAG": "1.25"})
+    args = ["-c", "ecspresso.jsonnet", "--ext-str", "stage=production", "--ext-code", "replicas=2"]
+    for fmt in ("json", "yaml"):
+        masked = project.run("render", *args, "taskdef", "--format", fmt)
+        assert masked.returncode == 0, masked.stderr
+        assert "s3cr3t-from-ssm" not in masked.stdout and "(sensitive)" in masked.stdout
+    env = _environment(json.loads(project.run("render", *args, "taskdef").stdout))
+    assert env["DB_PASSWORD_PLAIN"] == "(sensitive)" and env["API_URL"] == "https://api.example.com"
+    unmasked = project.run("render", "--unmask", *args, "taskdef")
+    assert unmasked.returncode == 0, unmasked.stderr
+    assert _environment(json.loads(unmasked.stdout))["DB_PASSWORD_PLAIN"] == "s3cr3t-from-ssm"
+    assert "(sensitive)" not in unmasked.stdout
+    config = project.run("render", *args, "config")
+    assert config.returncode == 0, config.stderr
+    doc = json.loads(config.stdout)
+    assert (doc["service"], doc["cluster"], doc["region"], doc["timeout"]) == ("worker-production", "ecspresso-fixtures", "us-east-1", "15m")
+    assert doc["plugins"] == [{"name": "cloudformation", "config": {}, "func_prefix": ""}]
+    assert doc["task_definition"] == "ecs-task-def.jsonnet" and doc["service_definition"] == "ecs-service-def.jsonnet"
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

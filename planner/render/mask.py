@@ -1,5 +1,5 @@
-"""Masking of secret-looking values in printed output (text, markdown, JSON). Plan files keep the
-real values: apply needs them.
+"""Masking of secret-looking values in printed output (plans as text, markdown, JSON, and the
+documents `ecsplan render` prints). Plan files keep the real values: apply needs them.
 
 Many users keep secrets in plain `environment` values; an environment entry whose name matches
 one of the patterns (case-insensitive substring) is shown as `(sensitive)`. A change to such a
@@ -45,7 +45,7 @@ def _mask_tree(value: Any, patterns: tuple[str, ...], under_env: bool = False) -
             if under_env and is_sensitive(str(k), patterns) and not isinstance(v, (dict, list)):
                 out[k] = SENSITIVE
             else:
-                out[k] = _mask_tree(v, patterns, under_env=(k == "environment" and isinstance(v, dict)))
+                out[k] = _mask_tree(v, patterns, under_env=(k == "environment" and isinstance(v, (dict, list))))
         return out
     if isinstance(value, list):
         # The raw API shape: [{"name": ..., "value": ...}] under "environment".
@@ -85,6 +85,12 @@ def _mask_where(before: Any, after: Any) -> Any:
     if isinstance(before, list) and isinstance(after, list):
         return [_mask_where(b, a) for b, a in zip(before, after)] + before[len(after) :]
     return before
+
+
+def mask_document(document: Any, patterns: tuple[str, ...]) -> Any:
+    """A whole document (a rendered task or service definition, the config) under the same rules:
+    environment entries by name (the API's [{"name", "value"}] shape too), secrets by value."""
+    return _mask_tree(plain(document), patterns)
 
 
 def mask_change(change: Change, patterns: tuple[str, ...]) -> Change:
