@@ -129,6 +129,7 @@ class Plan:
     account: str | None = None
     tool_version: str = ""
     purpose: Purpose = Purpose.DEPLOY
+    commit: str | None = None  # the commit the files come from, when known (GITHUB_SHA)
 
     @property
     def has_changes(self) -> bool:

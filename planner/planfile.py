@@ -9,6 +9,7 @@ revision the plan registers. A plan file of another format is refused.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -93,15 +94,35 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
         if include_payloads and s.ignore_tags:  # only with ignore.tags: older plan files stay as they were
             entry["ignore_tags"] = list(s.ignore_tags)
         services.append(entry)
-    return {
+    doc = {
         "format_version": FORMAT_VERSION,
         "tool_version": plan.tool_version,
         "purpose": plan.purpose.value,
         "region": plan.region,
         "account": plan.account,
+        "commit": plan.commit,
         "services": services,
         "summary": {"text": summary_line(plan), **plan.counts(), "changed_services": sum(1 for s in plan.services if s.has_changes)},
     }
+    doc["plan_id"] = plan_id(plan) if not include_payloads else _digest(doc)
+    return doc
+
+
+def _digest(doc: dict[str, Any]) -> str:
+    """The sha256 of the canonical plan-file document (payloads included, `plan_id` left out)."""
+    canonical = json.dumps({k: v for k, v in doc.items() if k != "plan_id"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def plan_id(plan: Plan) -> str:
+    """The plan's identity: the hash of its whole plan-file document, so it covers every payload
+    apply sends. The same in `--format json`, the plan file, the text and Markdown renderings."""
+    return str(to_document(plan, include_payloads=True)["plan_id"])
+
+
+def short_id(identity: str) -> str:
+    """The id as people read and paste it (a prefix, like a git commit)."""
+    return identity[:12]
 
 
 def _service(s: dict[str, Any], source: str) -> ServicePlan:
@@ -139,6 +160,7 @@ def from_document(doc: dict[str, Any], *, source: str) -> Plan:
             account=doc.get("account"),
             tool_version=doc.get("tool_version", ""),
             purpose=Purpose(doc.get("purpose", Purpose.DEPLOY.value)),
+            commit=doc.get("commit"),
         )
     except PlanError:
         raise

@@ -114,21 +114,26 @@ def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOpti
     region, account = ctx.session.identity()
     plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options)
     validate_plan(plan, {d.ref: d for d in desired})
-    return plan
+    return _stamped(plan)
+
+
+def _stamped(plan: Plan) -> Plan:
+    """The commit the files come from, when the CI says it (GitHub Actions: GITHUB_SHA)."""
+    return attrs.evolve(plan, commit=os.environ.get("GITHUB_SHA") or None)
 
 
 def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
     live = read(ctx, desired, history=True)
     region, account = ctx.session.identity()
-    return rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+    return _stamped(rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version()))
 
 
 def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollback_deployment: bool) -> Plan:
     live = read(ctx, desired)
     region, account = ctx.session.identity()
-    return rollback.build_continue_plan(
+    return _stamped(rollback.build_continue_plan(
         ((d, live[d.ref]) for d in desired), rollback=rollback_deployment, region=region, account=account, tool_version=tool_version()
-    )
+    ))
 
 
 def run_apply(

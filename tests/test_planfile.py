@@ -212,3 +212,20 @@ def test_ignored_tags_travel_only_in_plan_files():
     ignoring = attrs.evolve(plan, services=(attrs.evolve(plan.services[0], ignore_tags=("owner",)),))
     assert "ignore_tags" not in planfile.to_document(ignoring, include_payloads=False)["services"][0]
     assert planfile.to_document(ignoring, include_payloads=True)["services"][0]["ignore_tags"] == ["owner"]
+
+
+def test_the_plan_id_covers_every_payload_and_survives_the_file(tmp_path):
+    plan = attrs.evolve(plan_of(*EVERY_ACTION), commit="3f2c1e0")
+    identity = planfile.plan_id(plan)
+    assert len(identity) == 64 and planfile.short_id(identity) == identity[:12]
+    path = str(tmp_path / "p.plan")
+    planfile.save(plan, path)
+    saved = json.loads(open(path).read())
+    assert saved["plan_id"] == identity == planfile.to_document(plan, include_payloads=False)["plan_id"]
+    again = planfile.load(path)
+    assert again.commit == "3f2c1e0" and planfile.plan_id(again) == identity
+    # Only a payload differs (what apply sends, not what the plan shows): another id.
+    register = EVERY_ACTION[0]
+    evil = attrs.evolve(register, definition={**register.definition, "containerDefinitions": [{"name": "app", "image": "evil:latest"}]})
+    assert planfile.plan_id(plan_of(evil, *EVERY_ACTION[1:])) != planfile.plan_id(plan_of(*EVERY_ACTION))
+    assert planfile.plan_id(attrs.evolve(plan, commit=None)) != identity
