@@ -115,10 +115,13 @@ def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOpti
     return plan
 
 
-def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
+def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService], *, deregister: bool = False) -> Plan:
+    """`deregister`: the plan also deregisters each rolled-back revision (`rollback --deregister`)."""
     live = read(ctx, desired, history=True)
     region, account = ctx.session.identity()
-    return rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version())
+    return rollback.build_rollback_plan(
+        ((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), deregister=deregister
+    )
 
 
 def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollback_deployment: bool) -> Plan:
