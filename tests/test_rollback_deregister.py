@@ -162,3 +162,13 @@ def test_a_deregistration_with_no_wait_before_it_is_refused():
 
 def test_the_plan_is_a_rollback_plan():
     assert rollback(rolling()).purpose is Purpose.ROLLBACK
+
+
+def test_wait_until_traffic_shifted_is_refused_with_a_deregistering_plan():
+    from planner.codedeploy import WaitUntil, check_wait_until
+    from planner.errors import UsageError
+
+    with pytest.raises(UsageError, match="the plan deregisters the rolled-back revision once it succeeded \\(prod/web\\)"):
+        check_wait_until(rollback(rolling()), WaitUntil.TRAFFIC_SHIFTED)
+    check_wait_until(rollback(rolling()), WaitUntil.SUCCEEDED)
+    check_wait_until(rollback(rolling(), deregister=False), WaitUntil.TRAFFIC_SHIFTED)
