@@ -190,12 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     rb = sub.add_parser("rollback", parents=[common, configs], help="roll back: previous revision, or stop a CodeDeploy deployment",
                         description="Plan a rollback and apply it like any plan. Rolling services go back to the previous ACTIVE "
                         "revision of their family. CodeDeploy services: a deployment in progress is stopped with rollback; "
-                        "otherwise the previous revision is deployed through CodeDeploy. Shows the plan and asks first; with "
+                        "otherwise the previous revision is deployed through CodeDeploy. With --deregister, the revision left is "
+                        "deregistered once the rollback succeeded. Shows the plan and asks first; with "
                         "--out, saves it for `ecsplan apply FILE` instead.")
     rb.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="how to print the rollback plan")
     rb.add_argument("--out", metavar="FILE", help="save the rollback plan (mode 0600) for `ecsplan apply FILE`; applies nothing")
     rb.add_argument("--auto-approve", action="store_true", help="do not ask")
     rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
+    rb.add_argument("--deregister", action="store_true",
+                    help="deregister the rolled-back revision once the rollback succeeded (needs the wait)")
     rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
 
     co = sub.add_parser("continue", parents=[common, configs],
@@ -406,9 +409,11 @@ def _confirm(question: str, stream: Any = None) -> bool:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """A rollback is a plan: shown like any plan, saved with --out, applied by the executor."""
     app = _app()
+    if args.deregister and args.no_wait:
+        raise UsageError("--deregister deregisters the rolled-back revision once the rollback succeeded, so it needs the wait: drop --no-wait")
     desired = _desired(args, "rollback")
     ctx = _context(args, desired)
-    plan = app.make_rollback_plan(ctx, desired)
+    plan = app.make_rollback_plan(ctx, desired, deregister=args.deregister)
     sys.stdout.write(app.render_plan(plan, args.format, color=_color(args, sys.stdout)))
     if args.out:
         _save(plan, args.out, "rollback plan")

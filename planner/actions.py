@@ -45,6 +45,7 @@ class ActionType(enum.Enum):
     STOP_SERVICE_DEPLOYMENT = ("stop_service_deployment", "-", ("service deployment to stop", "service deployments to stop"))
     CONTINUE_SERVICE_DEPLOYMENT = ("continue_service_deployment", "~", ("paused hook to answer", "paused hooks to answer"))
     RESUME_AUTOSCALING = ("resume_autoscaling", "~", None)
+    DEREGISTER_TASK_DEFINITION = ("deregister_task_definition", "-", ("to deregister", "to deregister"))
 
     @property
     def label(self) -> str:
@@ -328,6 +329,27 @@ class ResumeAutoscaling(_Typed):
         return "resume after the deployment ends, also when it fails (left suspended if it was suspended before)"
 
 
+@attrs.frozen(kw_only=True)
+class DeregisterTaskDefinition(_Typed):
+    """DeregisterTaskDefinition of the revision a rollback left (`rollback --deregister`), run
+    only once the rollback deployment succeeded: the revision becomes INACTIVE (tasks running it
+    go on; no new service or task can use it)."""
+
+    TYPE: ClassVar[ActionType] = ActionType.DEREGISTER_TASK_DEFINITION
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+    cluster: str
+    service: str
+    task_definition_arn: str
+
+    @property
+    def ref(self) -> ServiceRef:
+        return ServiceRef(cluster=self.cluster, service=self.service)
+
+    @property
+    def note(self) -> str:
+        return f"deregister {arn_tail(self.task_definition_arn)} once the rollback succeeded (not done if it fails or is not waited for)"
+
+
 Action = Union[
     RegisterTaskDefinition,
     CreateService,
@@ -338,6 +360,7 @@ Action = Union[
     SuspendAutoscaling,
     ResumeAutoscaling,
     ContinueServiceDeployment,
+    DeregisterTaskDefinition,
 ]
 
 ACTION_CLASSES: dict[ActionType, type[Action]] = {
@@ -352,6 +375,7 @@ ACTION_CLASSES: dict[ActionType, type[Action]] = {
         StopServiceDeployment,
         ContinueServiceDeployment,
         ResumeAutoscaling,
+        DeregisterTaskDefinition,
     )
 }
 

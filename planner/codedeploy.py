@@ -164,6 +164,12 @@ def check_wait_until(plan: Plan, until: WaitUntil) -> None:
             f"--wait-until traffic-shifted ends the wait before CodeDeploy removes the original task set, but the plan resumes "
             f"auto scaling after the deployment ({', '.join(resuming)}); wait until it succeeded, or plan without --suspend-autoscaling"
         )
+    deregistering = [str(s.ref) for s in plan.services if s.action(ActionType.DEREGISTER_TASK_DEFINITION) is not None]
+    if deregistering:
+        raise UsageError(
+            f"--wait-until traffic-shifted ends the wait before the CodeDeploy deployment succeeded, but the plan deregisters the "
+            f"rolled-back revision once it succeeded ({', '.join(deregistering)}); wait until it succeeded"
+        )
 
 
 # ---------------------------------------------------------------------------------------------

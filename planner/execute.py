@@ -18,6 +18,7 @@ from planner.actions import (
     ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
+    DeregisterTaskDefinition,
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
@@ -81,6 +82,8 @@ class Applier(Protocol):
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None: ...
 
+    def deregister_task_definition(self, action: DeregisterTaskDefinition) -> None: ...
+
 
 class Waiter(Protocol):
     def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None: ...
@@ -98,6 +101,7 @@ class ServiceResult:
     deployment_id: str | None = None
     wait_for: RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation | None = None
     autoscaling: AutoscalingState | None = None
+    waited: bool = False  # a deployment of this service was waited for and succeeded
 
 
 @attrs.define
@@ -189,6 +193,7 @@ class Executor:
             ActionType.STOP_SERVICE_DEPLOYMENT: self._stop_service_deployment,
             ActionType.CONTINUE_SERVICE_DEPLOYMENT: self._continue_service_deployment,
             ActionType.RESUME_AUTOSCALING: self._resume,
+            ActionType.DEREGISTER_TASK_DEFINITION: self._deregister,
         }
 
     def run(self, service: ServicePlan, action: Action, result: ServiceResult) -> str:
@@ -279,6 +284,29 @@ class Executor:
         return f"resumed auto scaling of {action.resource_id}"
 
 
+    def _deregister(self, service: ServicePlan, action: DeregisterTaskDefinition, result: ServiceResult) -> str:
+        # Runs after the service's rollback was waited for: the wait raises when it fails, so
+        # the actions before this one ended well. A plan with no wait before it (edited by hand)
+        # is refused rather than deregistering a revision the service may still need.
+        if not result.waited:
+            raise PlanError(f"{service.ref}: no rollback deployment was waited for before deregister_task_definition; not deregistered")
+        self.applier.deregister_task_definition(action)
+        return f"deregistered {action.task_definition_arn} (now INACTIVE)"
+
+
+def check_deregister_waits(plan: Plan, waiting: bool) -> None:
+    """A revision is deregistered only once the rollback deployment succeeded, which only the
+    wait knows: a plan that deregisters one is refused without the wait, before any write."""
+    if waiting:
+        return
+    deregistering = [str(s.ref) for s in plan.services if s.action(ActionType.DEREGISTER_TASK_DEFINITION) is not None]
+    if deregistering:
+        raise PlanError(
+            f"the plan deregisters the rolled-back revision once the rollback succeeded ({', '.join(deregistering)}), "
+            "which needs the wait: drop --no-wait; nothing was applied"
+        )
+
+
 def apply_plan(
     plan: Plan,
     *,
@@ -296,6 +324,7 @@ def apply_plan(
     try:
         check_blocked(plan)
         check_code_deploy_updates(plan)
+        check_deregister_waits(plan, waiter is not None)
         check_identity(plan, reader)
         check_stale(plan, reader)
         executor = Executor(applier, plan.region or reader.identity()[0])
@@ -344,6 +373,7 @@ def _apply_service(
                     waiter.wait_service_deployment(service.ref, expect, limit, emit)
                 else:
                     waiter.wait_rolling(service.ref, expect, limit, emit)
+                result.waited = True
     except BaseException:
         resume = service.action(ActionType.RESUME_AUTOSCALING)
         if resume is not None and result.autoscaling is AutoscalingState.SUSPENDED:

@@ -5,18 +5,88 @@ ECS-native BLUE_GREEN / LINEAR / CANARY services: a service deployment in progre
 with rollback (StopServiceDeployment); otherwise the previous revision is deployed again.
 CODE_DEPLOY services: a deployment in progress is stopped with rollback (CodeDeploy keeps the
 original task set); otherwise the previous revision is deployed through CodeDeploy.
+
+With `deregister` (ecspresso's `rollback --deregister`), each service's rolled-back revision
+(the one it leaves) is deregistered after its rollback: a `deregister_task_definition` action
+the executor runs only once the rollback deployment succeeded. A revision some service of the
+plan runs after the rollback (the one it goes back to) is kept; one several services leave is
+deregistered once, after the last of them.
 """
 
 from __future__ import annotations
 
 from typing import Iterable
 
-from planner.actions import Action, ContinueServiceDeployment, StopDeployment, StopServiceDeployment, TaskDefinitionRef, UpdateService
+import attrs
+
+from planner.actions import (
+    Action,
+    ContinueServiceDeployment,
+    DeregisterTaskDefinition,
+    StopDeployment,
+    StopServiceDeployment,
+    TaskDefinitionRef,
+    UpdateService,
+)
 from planner.build import codedeploy_group, deployment_action, deployment_configuration
 from planner.diff import Change
 from planner.errors import PlanError
-from planner.model import Controller, DesiredService, LiveState, arn_tail
+from planner.model import Controller, DesiredService, LiveState, ServiceRef, arn_tail
 from planner.plan import Plan, Purpose, ServicePlan, live_view
+
+
+@attrs.frozen(kw_only=True)
+class _Rollback:
+    """One service's rollback: its actions, the revision it leaves and the ones it goes back to
+    (None / empty when they cannot be told)."""
+
+    actions: list[Action]
+    leaves: str | None
+    returns_to: frozenset[str]
+
+
+def _rollback(desired: DesiredService, live: LiveState) -> _Rollback:
+    actions = _rollback_actions(desired, live)
+    current = live.running_task_definition
+    service = live.service
+    if isinstance(actions[0], StopDeployment) and service is not None:
+        # The deployment in progress deploys the replacement (ACTIVE) task set; CodeDeploy's
+        # rollback keeps the original (PRIMARY) one, whose revision the service names.
+        replacement = {t.task_definition for t in service.task_sets if t.status != "PRIMARY" and t.task_definition}
+        original = {t.task_definition for t in service.task_sets if t.status == "PRIMARY" and t.task_definition}
+        leaves = replacement.pop() if len(replacement) == 1 else None
+        return _Rollback(actions=actions, leaves=leaves, returns_to=frozenset(original | ({current} if current else set())))
+    if isinstance(actions[0], StopServiceDeployment) and live.service_deployment is not None:
+        # The stopped service deployment's target revision is left; its sources serve again.
+        sd = live.service_deployment
+        sources = frozenset(s.task_definition for s in sd.sources if s.task_definition)
+        known = len(sources) == len(sd.sources) and sd.target is not None  # else the kept revision is not known either
+        return _Rollback(actions=actions, leaves=sd.target.task_definition if known and sd.target else None, returns_to=sources)
+    return _Rollback(actions=actions, leaves=current, returns_to=frozenset({live.previous_task_definition or ""}))
+
+
+def _deregistrations(refs: list[tuple[DesiredService, _Rollback]]) -> dict[ServiceRef, DeregisterTaskDefinition]:
+    """The deregister action of each service that is the last (in plan order) to leave a revision
+    no service of the plan goes back to."""
+    kept = frozenset().union(*(r.returns_to for _, r in refs))
+    last: dict[str, DesiredService] = {}
+    for desired, r in sorted(refs, key=lambda p: p[0].ref):
+        if r.leaves is None:
+            raise PlanError(
+                f"{desired.ref}: cannot tell which revision the deployment in progress deploys, so none can be deregistered; "
+                "roll back without --deregister"
+            )
+        if r.leaves not in kept:
+            last[r.leaves] = desired
+    return {
+        desired.ref: DeregisterTaskDefinition(
+            changes=[Change(path=f"taskDefinition[{arn_tail(arn)}].status", before="ACTIVE", after="INACTIVE")],
+            cluster=desired.ref.cluster,
+            service=desired.ref.service,
+            task_definition_arn=arn,
+        )
+        for arn, desired in last.items()
+    }
 
 
 def _rollback_actions(desired: DesiredService, live: LiveState) -> list[Action]:
@@ -72,9 +142,21 @@ def _rollback_actions(desired: DesiredService, live: LiveState) -> list[Action]:
 
 
 def build_rollback_plan(
-    pairs: Iterable[tuple[DesiredService, LiveState]], *, region: str | None = None, account: str | None = None, tool_version: str = ""
+    pairs: Iterable[tuple[DesiredService, LiveState]],
+    *,
+    region: str | None = None,
+    account: str | None = None,
+    tool_version: str = "",
+    deregister: bool = False,
 ) -> Plan:
-    services = [_service_plan(desired, live, _rollback_actions(desired, live)) for desired, live in pairs]
+    """`deregister`: also deregister the revision each service leaves (module docstring)."""
+    pairs = list(pairs)
+    rollbacks = [(desired, _rollback(desired, live)) for desired, live in pairs]
+    deregistrations = _deregistrations(rollbacks) if deregister else {}
+    services = [
+        _service_plan(desired, live, [*r.actions, *([deregistrations[desired.ref]] if desired.ref in deregistrations else [])])
+        for (desired, live), (_, r) in zip(pairs, rollbacks)
+    ]
     return Plan(services=tuple(sorted(services, key=lambda s: s.ref)), region=region, account=account, tool_version=tool_version, purpose=Purpose.ROLLBACK)
 
 

@@ -122,10 +122,13 @@ def _stamped(plan: Plan) -> Plan:
     return attrs.evolve(plan, commit=os.environ.get("GITHUB_SHA") or None)
 
 
-def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService]) -> Plan:
+def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService], *, deregister: bool = False) -> Plan:
+    """`deregister`: the plan also deregisters each rolled-back revision (`rollback --deregister`)."""
     live = read(ctx, desired, history=True)
     region, account = ctx.session.identity()
-    return _stamped(rollback.build_rollback_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version()))
+    return _stamped(rollback.build_rollback_plan(
+        ((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), deregister=deregister
+    ))
 
 
 def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollback_deployment: bool) -> Plan:

@@ -10,6 +10,7 @@ from planner.actions import (
     ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
+    DeregisterTaskDefinition,
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
@@ -93,3 +94,9 @@ class AwsApplier:
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
         autoscaling.resume(self.session, action.resource_id, action.dimension)
+
+    def deregister_task_definition(self, action: DeregisterTaskDefinition) -> None:
+        """DeregisterTaskDefinition: the revision becomes INACTIVE (still described; tasks that
+        run it go on)."""
+        with aws_errors(f"deregistering task definition {action.task_definition_arn}"):
+            self.ecs.deregister_task_definition(taskDefinition=action.task_definition_arn)

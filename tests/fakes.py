@@ -9,6 +9,7 @@ from planner.actions import (
     ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
+    DeregisterTaskDefinition,
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
@@ -84,6 +85,9 @@ class FakeApplier:
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
         self._do("resume", action.resource_id)
+
+    def deregister_task_definition(self, action: DeregisterTaskDefinition) -> None:
+        self._do("deregister", action.task_definition_arn)
 
 
 class FakeWaiter:

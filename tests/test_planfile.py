@@ -17,6 +17,7 @@ from planner.actions import (
     ContinueServiceDeployment,
     CreateDeployment,
     CreateService,
+    DeregisterTaskDefinition,
     RegisterTaskDefinition,
     ResumeAutoscaling,
     StopDeployment,
@@ -56,6 +57,8 @@ EVERY_ACTION = [
                               cluster="prod", service="web", service_deployment_arn="arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/sd-1",
                               hook_id="h-1"),
     ResumeAutoscaling(resource_id="service/prod/web"),
+    DeregisterTaskDefinition(changes=[Change(path="taskDefinition[web:3].status", before="ACTIVE", after="INACTIVE")],
+                             cluster="prod", service="web", task_definition_arn=ARN),
 ]
 
 

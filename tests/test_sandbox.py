@@ -33,6 +33,7 @@ EXPECTED_PATCHES = [
     "family_resolves_to_latest_active",
     "task_definition_read_only_fields",
     "ec2_memory_reservation_suffices",
+    "deregistered_at_set",
     "task_definition_defaults",
     "refuse_duplicate_service",
     "create_service_keeps_fields",
@@ -665,3 +666,21 @@ def test_import_works_without_moto_and_install_says_how_to_get_it() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "the sandbox needs moto: pip install 'ecsplan[sandbox]'"
+
+
+def test_a_deregistered_revision_is_inactive_and_still_described(aws: Aws) -> None:
+    # API_DeregisterTaskDefinition.html: the revision becomes INACTIVE (with deregisteredAt), is
+    # still returned by DescribeTaskDefinition, and is no longer listed among the family's ACTIVE
+    # revisions.
+    first = aws.register()
+    second = aws.register(image="nginx:1.28")
+    answer = aws.ecs.deregister_task_definition(taskDefinition=second)["taskDefinition"]
+    assert answer["taskDefinitionArn"] == second and answer["status"] == "INACTIVE"
+    described = aws.ecs.describe_task_definition(taskDefinition=second)["taskDefinition"]
+    assert described["status"] == "INACTIVE" and described["taskDefinitionArn"] == second
+    assert described["deregisteredAt"] == answer["deregisteredAt"] >= described["registeredAt"]
+    assert "deregisteredAt" not in aws.ecs.describe_task_definition(taskDefinition=first)["taskDefinition"]
+    assert aws.ecs.describe_task_definition(taskDefinition=first)["taskDefinition"]["status"] == "ACTIVE"
+    active = aws.ecs.list_task_definitions(familyPrefix="web", status="ACTIVE")["taskDefinitionArns"]
+    assert first in active and second not in active
+    assert aws.ecs.list_task_definitions(familyPrefix="web", status="INACTIVE")["taskDefinitionArns"] == [second]

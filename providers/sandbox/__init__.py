@@ -45,6 +45,7 @@ table):
   requiresAttributes; portMappings defaults.
 - ``ec2_memory_reservation_suffices`` (task_definitions): memory or memoryReservation suffices
   for every launch type.
+- ``deregistered_at_set`` (task_definitions): a deregistered revision gets deregisteredAt.
 - ``task_definition_defaults`` (task_definitions): cpu / memory shorthand, health check,
   hostPort, volume and enableFaultInjection defaults.
 - ``refuse_duplicate_service`` (ecs_services): "Creation of service was not idempotent."
@@ -170,6 +171,7 @@ from providers.sandbox.service_deployments import (
 from providers.sandbox.task_definitions import (
     BROKEN_TAG_PREFIX,
     HEALTH_CHECK_DEFAULTS,
+    _patch_deregistered_at_set,
     _patch_ec2_memory_reservation_suffices,
     _patch_family_resolves_to_latest_active,
     _patch_task_definition_defaults,
@@ -279,6 +281,14 @@ _PATCHES: tuple[_PatchSpec, ...] = (
         attribute="_validate_container_defs",
         params=("memory", "container_definitions", "requires_compatibilities"),
         make=_patch_ec2_memory_reservation_suffices,
+    ),
+    _PatchSpec(
+        name="deregistered_at_set",
+        module=_ECS_MODELS,
+        owner=_BACKEND,
+        attribute="deregister_task_definition",
+        params=("self", "task_definition_str"),
+        make=_patch_deregistered_at_set,
     ),
     _PatchSpec(
         name="task_definition_defaults",

@@ -14,6 +14,9 @@ Patches:
   (``moto.ecs.models.EC2ContainerServiceBackend._validate_container_defs``, replaced): a
   container needs memory or memoryReservation (or a task-level memory) for every launch type;
   moto wanted a hard memory limit on EC2.
+- ``deregistered_at_set``
+  (``moto.ecs.models.EC2ContainerServiceBackend.deregister_task_definition``): a deregistered
+  revision (INACTIVE, still described: moto does that) gets deregisteredAt.
 - ``task_definition_defaults``
   (``moto.ecs.responses.EC2ContainerServiceResponse.register_task_definition``): task cpu /
   memory shorthand ("1 vCPU", "2 GB") stored as units / MiB strings; health checks get
@@ -45,6 +48,7 @@ _TASK_DEFINITION_ATTRIBUTES = {
     "registeredBy": "registered_by",
     "requiresAttributes": "requires_attributes",
     "enableFaultInjection": "enable_fault_injection",
+    "deregisteredAt": "deregistered_at",
 }
 
 
@@ -136,6 +140,23 @@ def _patch_task_definition_read_only_fields(original: Callable[..., Any]) -> Cal
         return found
 
     return register_task_definition
+
+
+def _patch_deregistered_at_set(original: Callable[..., Any]) -> Callable[..., Any]:
+    """DeregisterTaskDefinition: the revision becomes INACTIVE and stays described, with
+    deregisteredAt, the time it was deregistered (API_DeregisterTaskDefinition.html,
+    API_TaskDefinition.html). moto sets the status only. Deregistering an INACTIVE revision
+    again keeps its first deregisteredAt."""
+
+    @functools.wraps(original)
+    def deregister_task_definition(self: Any, task_definition_str: str) -> Any:
+        found = original(self, task_definition_str)
+        attribute = _TASK_DEFINITION_ATTRIBUTES["deregisteredAt"]
+        if getattr(found, attribute, None) is None:
+            setattr(found, attribute, _now())
+        return found
+
+    return deregister_task_definition
 
 
 def _patch_ec2_memory_reservation_suffices(original: Callable[..., Any]) -> Callable[..., Any]:
