@@ -23,6 +23,7 @@ from planner.actions import (
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    UpdateScalableTarget,
     UpdateService,
 )
 from planner.appspec import console_url
@@ -78,6 +79,8 @@ class Applier(Protocol):
         ...
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState: ...
+
+    def update_scalable_target(self, action: UpdateScalableTarget) -> None: ...
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None: ...
 
@@ -158,7 +161,7 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
     now = reader.read([s.read_target for s in changing])
     moved = []
     for s in changing:
-        view = live_view(now[s.ref], s.managed_keys, s.ignore_tags)
+        view = live_view(now[s.ref], s.managed_keys, s.ignore_tags, scalable_target=s.changes_scalable_target)
         if plain(view) != plain(s.live_view):
             what = ", ".join(c.path for c in diff(plain(s.live_view), view)) or "live state"
             moved.append(f"  {s.ref}: {what} changed")
@@ -183,6 +186,7 @@ class Executor:
             ActionType.REGISTER_TASK_DEFINITION: self._register,
             ActionType.CREATE_SERVICE: self._create_service,
             ActionType.SUSPEND_AUTOSCALING: self._suspend,
+            ActionType.UPDATE_SCALABLE_TARGET: self._update_scalable_target,
             ActionType.UPDATE_SERVICE: self._update_service,
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
             ActionType.STOP_DEPLOYMENT: self._stop_deployment,
@@ -270,6 +274,10 @@ class Executor:
         if result.autoscaling is AutoscalingState.ALREADY_SUSPENDED:
             return "auto scaling was already suspended; it will be left suspended"
         return f"nothing to suspend ({result.autoscaling.value})"
+
+    def _update_scalable_target(self, service: ServicePlan, action: UpdateScalableTarget, result: ServiceResult) -> str:
+        self.applier.update_scalable_target(action)
+        return f"set the auto scaling range of {action.resource_id} to [{action.min_capacity}, {action.max_capacity}]"
 
     def _resume(self, service: ServicePlan, action: ResumeAutoscaling, result: ServiceResult) -> str:
         if result.autoscaling is not AutoscalingState.SUSPENDED:
