@@ -356,7 +356,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     app = _app()
     if args.planfile and args.config:
         raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
-    shaping = [f"--{name.replace('_', '-')}" for name in SHAPING_OPTIONS if getattr(args, name) not in (None, False, [])]
+    # Not truth: --desired-count 0 is given too.
+    shaping = [f"--{name.replace('_', '-')}" for name in SHAPING_OPTIONS if getattr(args, name) not in (None, [], "") and getattr(args, name) is not False]
     if args.planfile and shaping:
         raise UsageError(f"{', '.join(shaping)}: plan options shape the plan: pass them to `ecsplan plan --out`")
     if args.no_wait and args.suspend_autoscaling:

@@ -236,7 +236,9 @@ class Executor:
             else:
                 result.wait_for = RolloutExpectation(deployment_id=None, task_definition_arn=None)
         started = f", deployment {result.deployment_id}" if result.deployment_id else ""
-        return f"updated {', '.join(action.changed_fields())}{started}"
+        fields = ", ".join(action.changed_fields())
+        # --force-new-deployment of an unchanged service: nothing but the restart.
+        return f"updated {fields}{started}" if fields else f"forced a new deployment {result.deployment_id or ''}".rstrip()
 
     def _create_deployment(self, service: ServicePlan, action: CreateDeployment, result: ServiceResult) -> str:
         td = action.task_definition.resolve(result.task_definition_arn)

@@ -4,6 +4,8 @@ values exit 1 before any change."""
 
 import pytest
 
+import cli
+
 from planner.errors import UsageError
 from planner.model import PlanOptions
 
@@ -59,9 +61,7 @@ def test_desired_count_and_the_scaling_range_apply_then_plan_clean(project):
     (False, False, ["plan", "--desired-count", "-1"], "argument --desired-count: '-1' is not a whole number >= 0"),
     (True, True, ["apply", "--auto-approve", "--autoscaling-min", "5"],
      "--autoscaling-min: the minimum capacity 5 would be greater than the maximum capacity 4 of service/ecsplan-demo/web"),
-    (False, False, ["apply", "saved.plan", "--desired-count", "3", "--force-new-deployment"],
-     "--force-new-deployment, --desired-count: plan options shape the plan: pass them to `ecsplan plan --out`"),
-], ids=["negative", "min-above-max", "saved-plan"])
+], ids=["negative", "min-above-max"])
 def test_bad_values_exit_1_with_the_reason_and_change_nothing(project, deployed, target, args, message):
     if deployed:
         project.deploy()
@@ -71,6 +71,17 @@ def test_bad_values_exit_1_with_the_reason_and_change_nothing(project, deployed,
     res = project.run(*args)
     assert res.returncode == 1 and message in res.stderr, res.stderr
     assert project.aws.mutations() == []
+
+
+@pytest.mark.parametrize("args, given", [
+    (["--desired-count", "0", "--force-new-deployment"], "--force-new-deployment, --desired-count"),
+    (["--autoscaling-min", "0"], "--autoscaling-min"),
+    (["--autoscaling-max", "2", "--suspend-autoscaling"], "--suspend-autoscaling, --autoscaling-max"),
+])
+def test_a_saved_plan_with_plan_options_is_a_usage_error(capsys, args, given):
+    """In process: refused before anything is read (0 is a value given too)."""
+    assert cli.main(["apply", "saved.plan", *args]) == 1
+    assert f"ecsplan: error: {given}: plan options shape the plan: pass them to `ecsplan plan --out`" in capsys.readouterr().err
 
 
 def test_a_range_without_target_and_a_code_deploy_restart_are_refused_by_the_plan(bluegreen):

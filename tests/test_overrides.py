@@ -9,9 +9,9 @@ from planner.actions import ActionType, UpdateScalableTarget, UpdateService
 from planner.build import build_plan, build_service_plan
 from planner.errors import StalePlanError, UsageError
 from planner.execute import apply_plan
-from planner.model import PlanOptions, ScalableTarget
+from planner.model import LiveService, PlanOptions, ScalableTarget
 from planner.plan import live_view
-from tests.factories import CD_SERVICE, REF, SERVICE, cd_live, desired, live, types, with_image
+from tests.factories import CD_SERVICE, REF, SERVICE, TD_ARN, cd_live, desired, live, types, with_image
 from tests.fakes import FakeApplier, FakeReader, FakeWaiter
 
 RANGE = ScalableTarget(min_capacity=1, max_capacity=4)
@@ -215,6 +215,24 @@ def test_the_executor_registers_the_new_range_and_restarts():
     assert report.done[0][2] == "set the auto scaling range of service/prod/web to [1, 6]"
     (_, expect), = waiter.waits  # the forced deployment is waited for
     assert expect.deployment_id == "d2"
+
+
+class RestartApplier(FakeApplier):
+    """UpdateService answers as ECS does for a forced restart: a new PRIMARY of the same revision."""
+
+    def update_service(self, action, task_definition_arn):
+        super().update_service(action, task_definition_arn)
+        return LiveService(arn=action.service_arn, description={"deployments": [{"id": "d3", "status": "PRIMARY", "taskDefinition": TD_ARN}]})
+
+
+def test_a_restart_waits_for_the_new_deployment_of_the_revision_the_service_runs():
+    plan = build_plan([(desired(), live())], region="us-east-1", account="123456789012", options=PlanOptions(force_new_deployment=True))
+    waiter = FakeWaiter()
+    report = apply_plan(plan, reader=FakeReader({REF: live()}), applier=RestartApplier(), waiter=waiter, emit=lambda _: None)
+    assert report.ok, report.error
+    (_, expect), = waiter.waits
+    assert (expect.deployment_id, expect.task_definition_arn) == ("d3", TD_ARN)
+    assert report.done[0][2] == "forced a new deployment d3"
 
 
 def test_a_range_moved_since_the_plan_makes_it_stale():
