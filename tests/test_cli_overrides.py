@@ -5,7 +5,6 @@ values exit 1 before any change."""
 import pytest
 
 import cli
-
 from planner.errors import UsageError
 from planner.model import PlanOptions
 
