@@ -246,3 +246,11 @@ def test_a_range_moved_since_the_plan_makes_it_stale():
     assert isinstance(gone.error, StalePlanError) and applier.calls == []
     assert live_view(live(), ()) == live_view(live(), (), scalable_target=False)
     assert live_view(live(), (), scalable_target=True)["scalableTarget"] is None
+
+
+@pytest.mark.parametrize("opts, reads", [
+    (PlanOptions(), False), (PlanOptions(force_new_deployment=True), False), (PlanOptions(suspend_autoscaling=True), True),
+    (PlanOptions(desired_count=0), True), (PlanOptions(autoscaling_min=0), True), (PlanOptions(autoscaling_max=0), True),
+])
+def test_the_plan_reads_the_scalable_targets_when_an_option_needs_them(opts, reads):
+    assert opts.reads_autoscaling is reads
