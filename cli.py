@@ -58,9 +58,13 @@ def _rollback_events(text: str) -> list[str]:
 
 
 def _count(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number (0 or more)")
-    return int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return value
 
 
 def _key_value(text: str) -> tuple[str, str]:
@@ -126,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="suspend auto scaling of desiredCount before a deployment and resume it after, also when it fails")
     g.add_argument("--rollback-events", type=_rollback_events, metavar="E,...", default=[],
                    help=f"CodeDeploy automatic rollback on these events: {','.join(VALID_ROLLBACK_EVENTS)}")
+    g.add_argument("--force-new-deployment", action="store_true",
+                   help="start a new deployment even when nothing changed: the tasks are replaced, same task definition "
+                   "(rolling and ECS-native services; not CODE_DEPLOY)")
+    g.add_argument("--desired-count", type=_count, metavar="N", help="set the service's desiredCount to N, whatever the file says")
+    g.add_argument("--autoscaling-min", type=_count, metavar="N", help="set MinCapacity of the service's existing scalable target")
+    g.add_argument("--autoscaling-max", type=_count, metavar="N", help="set MaxCapacity of the service's existing scalable target")
 
     configs = _Parser(add_help=False)
     configs.add_argument(
@@ -282,7 +292,18 @@ def _desired(args: argparse.Namespace, needs_service: str = "") -> list[Any]:
 
 
 def _options(args: argparse.Namespace) -> Any:
-    return _app().PlanOptions(suspend_autoscaling=args.suspend_autoscaling, rollback_events=tuple(args.rollback_events or ()))
+    return _app().PlanOptions(
+        suspend_autoscaling=args.suspend_autoscaling,
+        rollback_events=tuple(args.rollback_events or ()),
+        force_new_deployment=args.force_new_deployment,
+        desired_count=args.desired_count,
+        autoscaling_min=args.autoscaling_min,
+        autoscaling_max=args.autoscaling_max,
+    )
+
+
+# The plan options (`shaping`): a saved plan already carries what they did.
+SHAPING_OPTIONS = ("suspend_autoscaling", "rollback_events", "force_new_deployment", "desired_count", "autoscaling_min", "autoscaling_max")
 
 
 def _resume_hint(args: argparse.Namespace) -> str:
@@ -354,8 +375,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     app = _app()
     if args.planfile and args.config:
         raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
-    if args.planfile and (args.suspend_autoscaling or args.rollback_events):
-        raise UsageError("--suspend-autoscaling and --rollback-events shape the plan: pass them to `ecsplan plan --out`")
+    # Not truth: --desired-count 0 is given too.
+    shaping = [f"--{name.replace('_', '-')}" for name in SHAPING_OPTIONS if getattr(args, name) not in (None, [], "") and getattr(args, name) is not False]
+    if args.planfile and shaping:
+        raise UsageError(f"{', '.join(shaping)}: plan options shape the plan: pass them to `ecsplan plan --out`")
     if args.no_wait and args.suspend_autoscaling:
         raise UsageError("--suspend-autoscaling resumes auto scaling when the deployment ends, so it needs the wait: drop --no-wait")
     if args.no_wait and args.wait_until:

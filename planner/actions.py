@@ -39,6 +39,7 @@ class ActionType(enum.Enum):
     REGISTER_TASK_DEFINITION = ("register_task_definition", "+", ("to register", "to register"))
     CREATE_SERVICE = ("create_service", "+", ("to create", "to create"))
     SUSPEND_AUTOSCALING = ("suspend_autoscaling", "~", None)
+    UPDATE_SCALABLE_TARGET = ("update_scalable_target", "~", ("scalable target to update", "scalable targets to update"))
     UPDATE_SERVICE = ("update_service", "~", ("to update", "to update"))
     CREATE_DEPLOYMENT = ("create_deployment", "+", ("blue/green deployment", "blue/green deployments"))
     STOP_DEPLOYMENT = ("stop_deployment", "-", ("deployment to stop", "deployments to stop"))
@@ -167,7 +168,8 @@ class UpdateService(_Typed):
     tags_add: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)  # key -> value
     tags_remove: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     starts_deployment: bool = False
-    # forceNewDeployment: AWS refuses a capacity provider change without it (reproio/ecs_deploy#74).
+    # forceNewDeployment: AWS refuses a capacity provider change without it (reproio/ecs_deploy#74);
+    # --force-new-deployment asks for it (a restart with the same task definition).
     force_new_deployment: bool = False
 
     @property
@@ -176,8 +178,10 @@ class UpdateService(_Typed):
 
     @property
     def note(self) -> str:
-        if self.force_new_deployment:
+        if self.force_new_deployment and "capacityProviderStrategy" in self.fields:
             return "starts a new deployment (forceNewDeployment: AWS requires one for a capacity provider change)"
+        if self.force_new_deployment:
+            return "starts a new deployment (forceNewDeployment: the tasks are replaced)"
         return "starts a new deployment" if self.starts_deployment else "in place, no new deployment"
 
     def request(self, task_definition_arn: str | None) -> dict[str, Any]:
@@ -315,6 +319,33 @@ class SuspendAutoscaling(_Typed):
 
 
 @attrs.frozen(kw_only=True)
+class UpdateScalableTarget(_Typed):
+    """RegisterScalableTarget of an existing target with new MinCapacity / MaxCapacity
+    (--autoscaling-min / --autoscaling-max); SuspendedState is left out, so AWS keeps it."""
+
+    TYPE: ClassVar[ActionType] = ActionType.UPDATE_SCALABLE_TARGET
+    changes: tuple[Change, ...] = attrs.field(default=(), converter=_changes)
+    resource_id: str
+    min_capacity: int
+    max_capacity: int
+    dimension: str = "ecs:service:DesiredCount"
+
+    @property
+    def note(self) -> str:
+        # API_RegisterScalableTarget: registering moves the current capacity into the range.
+        return "RegisterScalableTarget; a desiredCount outside the new range moves into it"
+
+    def request(self) -> dict[str, Any]:
+        return {
+            "ServiceNamespace": "ecs",
+            "ResourceId": self.resource_id,
+            "ScalableDimension": self.dimension,
+            "MinCapacity": self.min_capacity,
+            "MaxCapacity": self.max_capacity,
+        }
+
+
+@attrs.frozen(kw_only=True)
 class ResumeAutoscaling(_Typed):
     """Undo SuspendAutoscaling, after the deployment ended (also when it failed); left alone when
     ecsplan did not suspend it."""
@@ -358,6 +389,7 @@ Action = Union[
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    UpdateScalableTarget,
     ResumeAutoscaling,
     ContinueServiceDeployment,
     DeregisterTaskDefinition,
@@ -369,6 +401,7 @@ ACTION_CLASSES: dict[ActionType, type[Action]] = {
         RegisterTaskDefinition,
         CreateService,
         SuspendAutoscaling,
+        UpdateScalableTarget,
         UpdateService,
         CreateDeployment,
         StopDeployment,

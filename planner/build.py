@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable
 
-from planner import appspec
+from planner import appspec, overrides
 from planner.actions import (
     KNOWN_AFTER_APPLY,
     Action,
@@ -24,7 +24,7 @@ from planner.actions import (
 )
 from planner.diff import Change, diff, plain
 from planner.errors import ConfigError
-from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveService, LiveState, PlanOptions
+from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveService, LiveState, PlanOptions, ScalableTarget
 from planner.native import validate as validate_strategy
 from planner.normalize import (
     CODE_DEPLOY_UPDATABLE,
@@ -256,14 +256,13 @@ def _with_autoscaling_suspended(desired: DesiredService, actions: list[Action]) 
     return [*actions[:first_touch], SuspendAutoscaling(resource_id=resource_id), *actions[first_touch:], ResumeAutoscaling(resource_id=resource_id)]
 
 
-def _outside_scaling_range(desired: DesiredService, live: LiveState) -> list[Blocked]:
+def _outside_scaling_range(desired: DesiredService, live: LiveState, target: ScalableTarget) -> list[Blocked]:
     """Registering the scalable target again (suspend, resume) moves desiredCount into
     [MinCapacity, MaxCapacity] (API_RegisterScalableTarget): a count outside the range would
-    not survive the apply."""
-    target = live.scalable_target
+    not survive the apply. `target`: the range once the plan is applied."""
     declared = desired.service_definition.get("desiredCount")
     count = declared if declared is not None else (live.service.count("desiredCount") if live.service else None)
-    if target is None or not isinstance(count, int) or target.min_capacity <= count <= target.max_capacity:
+    if not isinstance(count, int) or target.min_capacity <= count <= target.max_capacity:
         return []
     whose = "the service definition's" if declared is not None else "the service's current"
     return [
@@ -295,6 +294,10 @@ def deployment_configuration(desired: DesiredService, live: LiveState, controlle
 def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOptions = PlanOptions()) -> ServicePlan:
     """Ordered actions for one service, in DESIGN.md's order."""
     controller = live.service.controller if live.service is not None else desired.controller
+    # --desired-count N and the other overrides: checked before anything is planned; the count
+    # then stands in the service definition, compared and updated like a declared desiredCount.
+    overrides.check_values(options)
+    desired = overrides.with_desired_count(desired, live, options)
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
     _check_comparable(desired, live)
@@ -306,6 +309,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     register = _generate_register(desired, live)
     if register is not None:
         actions.append(register)
+
+    # --autoscaling-min/max: refused where there is no target to change (no service, none registered).
+    scaling = overrides.scalable_target_update(desired, live, options)
 
     if desired.task_definition_only:
         pass  # a task-definition-only config: no service to create or update
@@ -325,13 +331,18 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
             update_fields = changed_fields
         deploy_fields = [f for f in changed_fields if f not in update_fields]
 
-        # 3. update_service: before a CodeDeploy deployment, so the deployment starts from the
-        #    updated service (e.g. a new desiredCount).
+        # 3. update_scalable_target (--autoscaling-min/max): before update_service, so the
+        #    desiredCount it sets is inside the new range when the range is registered.
+        if scaling is not None:
+            actions.append(scaling)
+        # 4. update_service: before a CodeDeploy deployment, so the deployment starts from the
+        #    updated service (e.g. a new desiredCount); --force-new-deployment forces one.
         update = _generate_update_service(desired, live.service, controller, field_changes, update_fields, register is not None)
+        update = overrides.with_restart(update, desired, live, controller, options)
         if update is not None:
             actions.append(update)
 
-        # 4. create_deployment (CODE_DEPLOY): a new revision or what UpdateService refuses.
+        # 5. create_deployment (CODE_DEPLOY): a new revision or what UpdateService refuses.
         if controller is Controller.CODE_DEPLOY and (register is not None or deploy_fields):
             deploy_changes = [c for c in field_changes if _top(c.path) in deploy_fields]
             if register is not None:
@@ -339,11 +350,18 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
             td = TaskDefinitionRef.registered() if register is not None else TaskDefinitionRef.known(live.task_definition.arn if live.task_definition else "")
             actions.append(deployment_action(desired, live, deploy_changes, td, options.rollback_events))
 
-    # 5. suspend / resume around everything that starts a deployment, when asked for.
+    target = overrides.scaling_range(live, scaling)
+
+    # 6. suspend / resume around everything that starts a deployment, when asked for.
     if options.suspend_autoscaling:
         actions = _with_autoscaling_suspended(desired, actions)
-        if live.scalable_target is not None and any(isinstance(a, SuspendAutoscaling) for a in actions):
-            blocked += _outside_scaling_range(desired, live)
+        if target is not None and any(isinstance(a, SuspendAutoscaling) for a in actions):
+            blocked += _outside_scaling_range(desired, live, target)
+    # A count auto scaling would move back, said once (the rule above says it when suspending).
+    reason = overrides.outside_range(desired, target, options, scaling is not None)
+    if reason and not any(b.path == "desiredCount" for b in blocked):
+        current = live.service.count("desiredCount") if live.service else None
+        blocked.append(Blocked(path="desiredCount", reason=reason, before=current, after=desired.service_definition.get("desiredCount")))
 
     return ServicePlan(
         ref=desired.ref,
@@ -352,7 +370,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         source=desired.source,
         actions=tuple(actions),
         blocked=tuple(blocked),
-        live_view=live_view(live, keys, desired.ignore_tags),
+        live_view=live_view(live, keys, desired.ignore_tags, scalable_target=scaling is not None),
         managed_keys=keys,
         ignore_tags=desired.ignore_tags,
         codedeploy=live.codedeploy,

@@ -24,6 +24,7 @@ from planner.actions import (
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    UpdateScalableTarget,
     UpdateService,
 )
 from planner.appspec import console_url
@@ -79,6 +80,8 @@ class Applier(Protocol):
         ...
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState: ...
+
+    def update_scalable_target(self, action: UpdateScalableTarget) -> None: ...
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None: ...
 
@@ -162,7 +165,7 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
     now = reader.read([s.read_target for s in changing])
     moved = []
     for s in changing:
-        view = live_view(now[s.ref], s.managed_keys, s.ignore_tags)
+        view = live_view(now[s.ref], s.managed_keys, s.ignore_tags, scalable_target=s.changes_scalable_target)
         if plain(view) != plain(s.live_view):
             what = ", ".join(c.path for c in diff(plain(s.live_view), view)) or "live state"
             moved.append(f"  {s.ref}: {what} changed")
@@ -187,6 +190,7 @@ class Executor:
             ActionType.REGISTER_TASK_DEFINITION: self._register,
             ActionType.CREATE_SERVICE: self._create_service,
             ActionType.SUSPEND_AUTOSCALING: self._suspend,
+            ActionType.UPDATE_SCALABLE_TARGET: self._update_scalable_target,
             ActionType.UPDATE_SERVICE: self._update_service,
             ActionType.CREATE_DEPLOYMENT: self._create_deployment,
             ActionType.STOP_DEPLOYMENT: self._stop_deployment,
@@ -237,7 +241,9 @@ class Executor:
             else:
                 result.wait_for = RolloutExpectation(deployment_id=None, task_definition_arn=None)
         started = f", deployment {result.deployment_id}" if result.deployment_id else ""
-        return f"updated {', '.join(action.changed_fields())}{started}"
+        fields = ", ".join(action.changed_fields())
+        # --force-new-deployment of an unchanged service: nothing but the restart.
+        return f"updated {fields}{started}" if fields else f"forced a new deployment {result.deployment_id or ''}".rstrip()
 
     def _create_deployment(self, service: ServicePlan, action: CreateDeployment, result: ServiceResult) -> str:
         td = action.task_definition.resolve(result.task_definition_arn)
@@ -275,6 +281,10 @@ class Executor:
         if result.autoscaling is AutoscalingState.ALREADY_SUSPENDED:
             return "auto scaling was already suspended; it will be left suspended"
         return f"nothing to suspend ({result.autoscaling.value})"
+
+    def _update_scalable_target(self, service: ServicePlan, action: UpdateScalableTarget, result: ServiceResult) -> str:
+        self.applier.update_scalable_target(action)
+        return f"set the auto scaling range of {action.resource_id} to [{action.min_capacity}, {action.max_capacity}]"
 
     def _resume(self, service: ServicePlan, action: ResumeAutoscaling, result: ServiceResult) -> str:
         if result.autoscaling is not AutoscalingState.SUSPENDED:

@@ -415,6 +415,17 @@ class PlanOptions:
 
     suspend_autoscaling: bool = False
     rollback_events: tuple[str, ...] = ()
+    # Overrides, as ecspresso's `deploy --force-new-deployment`, `scale --tasks N` and the auto
+    # scaling min/max options: they show in the plan as ordinary changes.
+    force_new_deployment: bool = False
+    desired_count: int | None = None
+    autoscaling_min: int | None = None
+    autoscaling_max: int | None = None
+
+    @property
+    def reads_autoscaling(self) -> bool:
+        """Whether the plan needs the services' scalable targets."""
+        return self.suspend_autoscaling or self.desired_count is not None or self.autoscaling_min is not None or self.autoscaling_max is not None
 
 
 @attrs.frozen(kw_only=True)
@@ -458,6 +469,8 @@ class ReadTarget:
     # Declared fields only DescribeServiceRevisions returns (monitoring, gatewayConnectors): the
     # reader folds them from the service's current revision into its description.
     revision_fields: tuple[str, ...] = ()
+    # The service's scalable target too (the stale check of a plan that changes its range).
+    scalable_target: bool = False
 
     @classmethod
     def of(cls, desired: DesiredService) -> ReadTarget:

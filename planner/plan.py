@@ -26,12 +26,16 @@ class Purpose(enum.Enum):
     CONTINUE = "continue"  # `ecsplan continue`: answers paused lifecycle hooks
 
 
-def live_view(live: LiveState, managed_keys: tuple[str, ...], ignore_tags: tuple[str, ...] = ()) -> dict[str, Any]:
+def live_view(live: LiveState, managed_keys: tuple[str, ...], ignore_tags: tuple[str, ...] = (), *, scalable_target: bool = False) -> dict[str, Any]:
     """What a plan depends on in the live state: the service's existence, the task definition it
     runs, its immutable fields, the fields the plan manages and the CodeDeploy deployment in
     progress. Volatile fields (events, running counts, deployments, timestamps) are left out so a
-    plan does not go stale for nothing, nor for tags another tool owns (`ignore_tags`)."""
+    plan does not go stale for nothing, nor for tags another tool owns (`ignore_tags`).
+    `scalable_target`: the plan changes the auto scaling range, so it depends on the target."""
     view: dict[str, Any] = {"exists": live.service is not None}
+    if scalable_target:
+        target = live.scalable_target
+        view["scalableTarget"] = {"min": target.min_capacity, "max": target.max_capacity} if target else None
     # The revision compared against: the one the service runs, else the family's latest.
     view["taskDefinition"] = live.running_task_definition or (live.task_definition.arn if live.task_definition else None)
     if live.service is not None:
@@ -115,7 +119,12 @@ class ServicePlan:
             codedeploy_group=self.codedeploy.group if self.codedeploy else None,
             source=self.source,
             revision_fields=tuple(f for f in REVISION_REPORTED_FIELDS if f in self.managed_keys),
+            scalable_target=self.changes_scalable_target,
         )
+
+    @property
+    def changes_scalable_target(self) -> bool:
+        return self.action(ActionType.UPDATE_SCALABLE_TARGET) is not None
 
 
 def _services(value: Iterable[ServicePlan]) -> tuple[ServicePlan, ...]:

@@ -110,7 +110,7 @@ def read(
 def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOptions = PlanOptions()) -> Plan:
     """Read the live state of every service (read-only), build the plan once, and check every
     payload against the API model before anything can be applied."""
-    live = read(ctx, desired, autoscaling=options.suspend_autoscaling)
+    live = read(ctx, desired, autoscaling=options.reads_autoscaling)
     region, account = ctx.session.identity()
     plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options)
     validate_plan(plan, {d.ref: d for d in desired})

@@ -16,6 +16,7 @@ from planner.actions import (
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    UpdateScalableTarget,
     UpdateService,
 )
 from planner.execute import AutoscalingState
@@ -91,6 +92,9 @@ class AwsApplier:
 
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         return autoscaling.suspend(self.session, action.resource_id, action.dimension)
+
+    def update_scalable_target(self, action: UpdateScalableTarget) -> None:
+        autoscaling.update_range(self.session, action)
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
         autoscaling.resume(self.session, action.resource_id, action.dimension)

@@ -1,8 +1,10 @@
 """Application Auto Scaling around a deployment: suspend scaling of the service's desiredCount,
-resume it afterwards (RegisterScalableTarget with SuspendedState on ecs:service:DesiredCount)."""
+resume it afterwards (RegisterScalableTarget with SuspendedState on ecs:service:DesiredCount);
+and the range of a target (--autoscaling-min / --autoscaling-max)."""
 
 from __future__ import annotations
 
+from planner.actions import UpdateScalableTarget
 from planner.execute import AutoscalingState
 from planner.model import ScalableTarget
 from providers.session import Session, aws_errors
@@ -59,3 +61,11 @@ def resume(session: Session, resource_id: str, dimension: str) -> None:
     target = targets(session, [resource_id], dimension).get(resource_id)
     if target is not None:  # deregistered meanwhile: nothing to resume
         _set(session, resource_id, dimension, target, False)
+
+
+def update_range(session: Session, action: UpdateScalableTarget) -> None:
+    """RegisterScalableTarget of the existing target with the planned MinCapacity / MaxCapacity;
+    SuspendedState left out, so AWS keeps it (API_RegisterScalableTarget: an update changes only
+    what it names). The plan's stale check made sure the target is still there."""
+    with aws_errors(f"setting the auto scaling range of {action.resource_id} to [{action.min_capacity}, {action.max_capacity}]"):
+        session.client("application-autoscaling").register_scalable_target(**action.request())

@@ -62,11 +62,9 @@ class AwsReader:
         groups: dict[ServiceRef, DeploymentGroupInfo | ConfigError] = (
             codedeploy.DeploymentGroups(self.session).resolve(code_deploy, arns) if code_deploy else {}
         )
-        scalable = (
-            scaling.targets(self.session, [f"service/{r.cluster}/{r.service}" for r, svc in services.items() if svc is not None])
-            if self.autoscaling
-            else {}
-        )
+        # Every service's target when asked for; else those a plan changes the range of (stale check).
+        wanted = [f"service/{t.ref.cluster}/{t.ref.service}" for t in targets if services[t.ref] is not None and (self.autoscaling or t.scalable_target)]
+        scalable = scaling.targets(self.session, wanted) if wanted else {}
         deployments = ServiceDeployments(self.session)
         out = {}
         for t in targets:

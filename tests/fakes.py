@@ -15,6 +15,7 @@ from planner.actions import (
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    UpdateScalableTarget,
     UpdateService,
 )
 from planner.execute import AutoscalingState, Emit
@@ -82,6 +83,9 @@ class FakeApplier:
     def suspend_autoscaling(self, action: SuspendAutoscaling) -> AutoscalingState:
         self._do("suspend", action.resource_id)
         return self.found
+
+    def update_scalable_target(self, action: UpdateScalableTarget) -> None:
+        self._do("scalable_target", action.request())
 
     def resume_autoscaling(self, action: ResumeAutoscaling) -> None:
         self._do("resume", action.resource_id)

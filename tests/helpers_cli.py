@@ -149,12 +149,12 @@ class Project:
             _SESSIONS[settings] = Session(settings)
         return app.Context(settings=settings, progress=progress.append, session=_SESSIONS[settings])
 
-    def plan(self, *, env=None, config: Sequence[str | Path] = (), rollback: bool = False) -> Any:
-        """The Plan `ecsplan plan` (or `ecsplan rollback`) makes."""
+    def plan(self, *, env=None, config: Sequence[str | Path] = (), rollback: bool = False, options: Any = None) -> Any:
+        """The Plan `ecsplan plan` (or `ecsplan rollback`) makes; `options`: its plan options (PlanOptions)."""
         with self._environ(env) as environ:
             desired = self._desired(config, environ)
             ctx = self._context(desired, [])
-            return app.make_rollback_plan(ctx, desired) if rollback else app.make_plan(ctx, desired)
+            return app.make_rollback_plan(ctx, desired) if rollback else app.make_plan(ctx, desired, options or app.PlanOptions())
 
     def plan_document(self, *, env=None, config: Sequence[str | Path] = ()) -> dict[str, Any]:
         """What `ecsplan plan --format json` prints, parsed."""
@@ -164,9 +164,9 @@ class Project:
         """What `ecsplan plan` prints, without colour."""
         return app.render_plan(self.plan(env=env, config=config), "text", color=False)
 
-    def assert_plans_clean(self, *, env=None, config: Sequence[str | Path] = ()) -> None:
+    def assert_plans_clean(self, *, env=None, config: Sequence[str | Path] = (), options: Any = None) -> None:
         """`ecsplan plan --detailed-exitcode` would exit 0: no change, nothing blocked."""
-        plan = self.plan(env=env, config=config)
+        plan = self.plan(env=env, config=config, options=options)
         assert not plan.has_changes and not plan.blocked, app.render_plan(plan, "text", color=False)
 
     def save_plan(self, path: Path, *, env=None, config: Sequence[str | Path] = (), rollback: bool = False) -> Path:

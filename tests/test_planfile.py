@@ -24,6 +24,7 @@ from planner.actions import (
     StopServiceDeployment,
     SuspendAutoscaling,
     TaskDefinitionRef,
+    UpdateScalableTarget,
     UpdateService,
     details,
 )
@@ -43,6 +44,8 @@ EVERY_ACTION = [
     CreateService(changes=[Change(path="desiredCount", before=None, after=2)],
                   definition={"cluster": "prod", "serviceName": "web", "desiredCount": 2}, task_definition=TaskDefinitionRef.registered()),
     SuspendAutoscaling(resource_id="service/prod/web"),
+    UpdateScalableTarget(changes=[Change(path="autoscaling.minCapacity", before=1, after=3)], resource_id="service/prod/web",
+                         min_capacity=3, max_capacity=4),
     UpdateService(changes=[Change(path="taskDefinition", before=ARN, after="(known after apply)")], cluster="prod", service="web",
                   service_arn="arn:aws:ecs:us-east-1:123456789012:service/prod/web", fields={"desiredCount": 3},
                   task_definition=TaskDefinitionRef.known(ARN), tags_add={"team": "web"}, tags_remove=("old",), starts_deployment=True),
@@ -101,7 +104,7 @@ def test_a_registered_task_definition_is_written_as_known_after_apply():
 
 
 def test_json_output_has_no_payloads_and_shows_derived_details():
-    doc = planfile.to_document(plan_of(EVERY_ACTION[4]), include_payloads=False)
+    doc = planfile.to_document(plan_of(EVERY_ACTION[5]), include_payloads=False)
     (action,) = doc["services"][0]["actions"]
     assert "payload" not in action and "live_view" not in doc["services"][0]
     assert action["details"]["application"] == "AppECS-prod-web"
@@ -149,7 +152,7 @@ def test_the_live_view_of_a_missing_service_says_so_and_fingerprints_ignore_key_
 
 
 def test_a_field_added_later_within_format_2_takes_its_default_when_a_file_lacks_it(tmp_path):
-    doc = planfile.to_document(plan_of(EVERY_ACTION[3]), include_payloads=True)
+    doc = planfile.to_document(plan_of(EVERY_ACTION[4]), include_payloads=True)
     del doc["services"][0]["actions"][0]["payload"]["force_new_deployment"]
     path = tmp_path / "older.plan"
     path.write_text(json.dumps(doc))
@@ -179,9 +182,9 @@ def test_action_defaults_and_derived_text():
                            tags_remove=("old",))
     assert update.starts_deployment is False and update.force_new_deployment is False
     assert update.changed_fields() == ["taskDefinition", "desiredCount", "tags"]
-    deploy = attrs.evolve(EVERY_ACTION[4], deployment_config=None)
+    deploy = attrs.evolve(EVERY_ACTION[5], deployment_config=None)
     assert details(deploy)["deployment_config"] == "(the deployment group's)"
-    assert details(EVERY_ACTION[4])["deployment_config"] == "CodeDeployDefault.ECSAllAtOnce"
+    assert details(EVERY_ACTION[5])["deployment_config"] == "CodeDeployDefault.ECSAllAtOnce"
     assert str(TaskDefinitionRef.registered()) == "(known after apply)" and str(TaskDefinitionRef.known(ARN)) == ARN
     with pytest.raises(PlanError, match="none was registered"):
         TaskDefinitionRef.registered().resolve(None)
