@@ -118,8 +118,24 @@ def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOpti
 
 
 def _stamped(plan: Plan) -> Plan:
-    """The commit the files come from, when the CI says it (GitHub Actions: GITHUB_SHA)."""
-    return attrs.evolve(plan, commit=os.environ.get("GITHUB_SHA") or None)
+    return attrs.evolve(plan, commit=commit_of(os.environ))
+
+
+def commit_of(environ: Mapping[str, str]) -> str | None:
+    """The commit the files come from, when known: ECSPLAN_COMMIT; else, in a GitHub Actions
+    pull_request run, the PR's head (GITHUB_SHA is then GitHub's temporary merge commit, which
+    no reviewer has seen); else GITHUB_SHA."""
+    if environ.get("ECSPLAN_COMMIT"):
+        return environ["ECSPLAN_COMMIT"]
+    if environ.get("GITHUB_EVENT_NAME", "").startswith("pull_request") and environ.get("GITHUB_EVENT_PATH"):
+        try:
+            with open(environ["GITHUB_EVENT_PATH"]) as fh:
+                head = json.load(fh).get("pull_request", {}).get("head", {}).get("sha")
+        except (OSError, ValueError, AttributeError):
+            head = None
+        if isinstance(head, str) and head:
+            return head
+    return environ.get("GITHUB_SHA") or None
 
 
 def make_rollback_plan(ctx: Context, desired: Sequence[DesiredService], *, deregister: bool = False) -> Plan:

@@ -76,3 +76,19 @@ def test_ecspresso_config_variable_through_the_cli(tmp_path) -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert '"image": "busybox:1.36"' in result.stdout
+
+
+def test_the_commit_a_plan_names(tmp_path) -> None:
+    """A pull_request run's GITHUB_SHA is GitHub's merge commit: the PR head is what was reviewed."""
+    from providers.app import commit_of
+
+    event = tmp_path / "event.json"
+    event.write_text('{"pull_request": {"head": {"sha": "headsha"}}}')
+    pr = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event), "GITHUB_SHA": "mergesha"}
+    assert commit_of(pr) == "headsha"
+    assert commit_of({**pr, "ECSPLAN_COMMIT": "mine"}) == "mine"
+    assert commit_of({**pr, "GITHUB_EVENT_NAME": "push"}) == "mergesha"
+    assert commit_of({**pr, "GITHUB_EVENT_PATH": str(tmp_path / "missing.json")}) == "mergesha"
+    event.write_text("[]")
+    assert commit_of(pr) == "mergesha"
+    assert commit_of({}) is None
