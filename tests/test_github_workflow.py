@@ -153,7 +153,7 @@ const github = {
   paginate: async (fn, args) => fn(args).then((r) => r.data),
   rest: {
     issues: {
-      listComments: async () => ({data: scenario.comments}),
+      listComments: async (args) => { calls.push(['comments', args.issue_number]); return {data: scenario.comments}; },
       updateComment: async (args) => { calls.push(['update', args]); },
       createComment: async (args) => { calls.push(['create', args]); },
     },
@@ -192,8 +192,9 @@ QUOTE = {"id": 6, "user": {"login": "someone"}, "body": "<!-- ecsplan plan_id= h
 @needs_node
 def test_the_plan_comment_carries_the_id_sha_and_run_and_updates_the_one_comment(tmp_path):
     out = _run(tmp_path, "plan", {"comments": [QUOTE, OURS], "env": _plan_env("2")}, {"plan.md": "## ecsplan plan: 1 of 1 service will change\n"})
-    assert [c[0] for c in out["calls"]] == ["update"] and out["calls"][0][1]["comment_id"] == 5
-    body = out["calls"][0][1]["body"]
+    assert out["calls"][0] == ["comments", 7]
+    assert [c[0] for c in out["calls"][1:]] == ["update"] and out["calls"][1][1]["comment_id"] == 5
+    body = out["calls"][1][1]["body"]
     assert body.split("\n")[0] == f"<!-- ecsplan plan_id={PLAN_ID} head_sha={HEAD} run_id=42 -->"
     assert f"Commit {HEAD} · [workflow run](https://github.com/o/r/actions/runs/42) · plan `{PLAN_ID[:12]}`" in body
     assert body.endswith("## ecsplan plan: 1 of 1 service will change\n") and "old plan" not in body
@@ -203,7 +204,7 @@ def test_the_plan_comment_carries_the_id_sha_and_run_and_updates_the_one_comment
 def test_a_failed_plan_replaces_the_previous_plan_with_its_error_output_and_no_id(tmp_path):
     err = "ecsplan: error: deploy/ecsplan.yml: ``` no such service\n"
     out = _run(tmp_path, "plan", {"comments": [OURS], "env": _plan_env("1", plan_id="", blocked="")}, {"plan.err": err, "plan.md": "stale"})
-    body = out["calls"][0][1]["body"]
+    body = out["calls"][-1][1]["body"]
     assert body.startswith(f"<!-- ecsplan plan_id= head_sha={HEAD} run_id=42 -->\n")
     assert "**The plan failed** (exit code 1)" in body and "\n````text\n" + err.strip() + "\n````" in body
     assert "stale" not in body and "old plan" not in body and "plan `" not in body
@@ -212,8 +213,8 @@ def test_a_failed_plan_replaces_the_previous_plan_with_its_error_output_and_no_i
 @needs_node
 def test_a_blocked_plan_is_shown_with_no_id_and_a_first_comment_is_created(tmp_path):
     out = _run(tmp_path, "plan", {"comments": [QUOTE], "env": _plan_env("1", blocked="1")}, {"plan.md": "BLOCKED PLAN"})
-    assert [c[0] for c in out["calls"]] == ["create"]
-    body = out["calls"][0][1]["body"]
+    assert [c[0] for c in out["calls"]] == ["comments", "create"]
+    body = out["calls"][-1][1]["body"]
     assert body.startswith(f"<!-- ecsplan plan_id= head_sha={HEAD} run_id=42 -->") and "**The plan is blocked**" in body
     assert body.endswith("BLOCKED PLAN")
 
@@ -221,17 +222,25 @@ def test_a_blocked_plan_is_shown_with_no_id_and_a_first_comment_is_created(tmp_p
 @needs_node
 def test_a_plan_not_uploaded_or_a_job_failing_before_ecsplan_records_no_id(tmp_path):
     out = _run(tmp_path, "plan", {"comments": [], "env": _plan_env("2", uploaded="failure")}, {"plan.md": "PLAN"})
-    body = out["calls"][0][1]["body"]
+    body = out["calls"][-1][1]["body"]
     assert body.startswith("<!-- ecsplan plan_id= ") and "**The saved plan was not uploaded**" in body
     (tmp_path / "again").mkdir()
     out = _run(tmp_path / "again", "plan", {"comments": [], "env": _plan_env("", plan_id="", blocked="", uploaded="skipped")})
-    assert "**The plan job failed before ecsplan ran**" in out["calls"][0][1]["body"]
+    assert "**The plan job failed before ecsplan ran**" in out["calls"][-1][1]["body"]
+
+
+@needs_node
+def test_long_error_output_keeps_its_end(tmp_path):
+    err = "".join(f"line {i}\n" for i in range(5000)) + "ecsplan: error: the reason"
+    out = _run(tmp_path, "plan", {"comments": [], "env": _plan_env("1", plan_id="", blocked="")}, {"plan.err": err})
+    body = out["calls"][-1][1]["body"]
+    assert "\n```text\n…" + err[-20000:] + "\n```" in body and "line 0\n" not in body
 
 
 @needs_node
 def test_a_comment_over_githubs_limit_is_replaced_by_a_pointer(tmp_path):
     out = _run(tmp_path, "plan", {"comments": [], "env": _plan_env("2")}, {"plan.md": "x" * 70_000})
-    body = out["calls"][0][1]["body"]
+    body = out["calls"][-1][1]["body"]
     assert len(body) < 1000 and body.startswith(f"<!-- ecsplan plan_id={PLAN_ID} ") and "too long for a comment" in body
 
 
@@ -248,11 +257,12 @@ def _ours(plan_id=PLAN_ID, head=HEAD):
 
 @needs_node
 def test_apply_finds_the_merged_prs_reviewed_plan(tmp_path):
+    other = {"number": 3, "merged_at": "2025-01-01T00:00:00Z", "merge_commit_sha": "d" * 40, "head": {"sha": "e" * 40}}
     forged = {"id": 9, "user": {"login": "mallory"}, "body": f"<!-- ecsplan plan_id={'f' * 64} head_sha={HEAD} run_id=1 -->"}
-    out = _run(tmp_path, "apply", {"sha": MERGE, "prs": [_pr(merge="d" * 40), _pr()], "comments": [forged, _ours()]})
+    out = _run(tmp_path, "apply", {"sha": MERGE, "prs": [other, _pr()], "comments": [forged, _ours()]})
     assert out["failed"] is None
     assert out["outputs"] == {"pr": "7", "head_sha": HEAD, "run_id": "42", "plan_id": PLAN_ID}
-    assert out["calls"] == [["prs", {"owner": "o", "repo": "r", "commit_sha": MERGE}]]
+    assert out["calls"] == [["prs", {"owner": "o", "repo": "r", "commit_sha": MERGE}], ["comments", 7]]
 
 
 @needs_node
@@ -284,13 +294,13 @@ def _plan_job(project, bin_dir, env=None):
     outputs.write_text("")
     full_env = project._env({**(env or {}), "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
                              "PATH": f"{bin_dir}:{os.environ['PATH']}"})
-    subprocess.run(["bash", "-e", "-c", script], cwd=project.path, env=full_env, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=project.path, env=full_env, capture_output=True, text=True, timeout=120, check=True)
     got = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
     code = got["exitcode"]
     uploaded = "success" if code in ("0", "2") else "skipped"
     env = _plan_env(code, plan_id=got.get("plan_id", ""), blocked=got.get("blocked", ""), uploaded=uploaded)
     out = _run(project.path, "plan", {"comments": [OURS], "env": env})
-    return got, out["calls"][0][1]["body"]
+    return got, out["calls"][-1][1]["body"], done.stderr
 
 
 @needs_node
@@ -303,7 +313,7 @@ def test_the_plan_job_end_to_end_on_the_sandbox(project, tmp_path):
     project.deploy()
     project.aws.server.clear_requests()
 
-    got, body = _plan_job(project, bin_dir, env={"IMAGE_TAG": "1.27"})  # changes
+    got, body, log = _plan_job(project, bin_dir, env={"IMAGE_TAG": "1.27"})  # changes
     saved = json.loads((project.path / "plan.json").read_text())
     assert got == {"exitcode": "2", "plan_id": saved["plan_id"], "blocked": "0"} and re.fullmatch(r"[0-9a-f]{64}", saved["plan_id"])
     assert body.startswith(f"<!-- ecsplan plan_id={saved['plan_id']} head_sha={HEAD} run_id=42 -->\n")
@@ -311,13 +321,14 @@ def test_the_plan_job_end_to_end_on_the_sandbox(project, tmp_path):
 
     sd = project.path / "ecs-service-def.json"
     sd.write_text(sd.read_text().replace('"launchType": "FARGATE"', '"launchType": "EC2"'))
-    got, body = _plan_job(project, bin_dir)  # blocked: saved, exit 1
+    got, body, log = _plan_job(project, bin_dir)  # blocked: saved, exit 1
     assert got["exitcode"] == "1" and got["blocked"] == "1"
     assert body.startswith(f"<!-- ecsplan plan_id= head_sha={HEAD} ") and "**The plan is blocked**" in body and "launchType" in body
 
     sd.write_text("{not json")
-    got, body = _plan_job(project, bin_dir)  # an error: no plan, no plan file, the error in the comment
+    got, body, log = _plan_job(project, bin_dir)  # an error: no plan, no plan file, the error in the comment
     assert got == {"exitcode": "1"} and not (project.path / "plan.json").exists()
-    assert "**The plan failed** (exit code 1)" in body and "ecsplan: error:" in body and "ecs-service-def.json" in body
+    assert "**The plan failed** (exit code 1)" in body and "\n```text\necsplan: error:" in body and "ecs-service-def.json" in body
+    assert "ecsplan: error:" in log  # the job's log shows it too
     assert "## ecsplan plan" not in body
     assert project.aws.mutations() == []
