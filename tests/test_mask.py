@@ -225,3 +225,20 @@ def test_envfile_errors_never_quote_a_secret_value() -> None:
     with pytest.raises(ConfigError) as info:
         parse_envfile('LOG_LEVEL="a"b\n', source=".env")
     assert str(info.value) == ".env: line 1: unexpected 'b' after the quoted value"
+
+
+def test_an_api_validation_error_never_quotes_a_secret_value(project, aws) -> None:
+    """botocore's report quotes the value it refuses: a password left unquoted (a number) is
+    reported by name and type, never by value; other values are still quoted."""
+    taskdef = project.path / "ecs-task-def.json"
+    taskdef.write_text(taskdef.read_text().replace('"{{ env `DB_PASSWORD` `hunter2` }}"', "{{ env `DB_PASSWORD` `1` }}"))
+    with pytest.raises(ConfigError) as info:
+        project.plan(env={"DB_PASSWORD": "98765432"})
+    message = str(info.value)
+    assert "98765432" not in message
+    assert "Invalid type for parameter containerDefinitions[0].environment[1].value, value: (sensitive), type: <class 'int'>" in message
+    assert aws.mutations() == []
+    taskdef.write_text(taskdef.read_text().replace("{{ env `DB_PASSWORD` `1` }}", '"x"').replace('"{{ env `LOG_LEVEL` `info` }}"', "42"))
+    with pytest.raises(ConfigError) as info:
+        project.plan()
+    assert "environment[0].value, value: 42, type: <class 'int'>" in str(info.value)
