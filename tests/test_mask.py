@@ -96,6 +96,8 @@ STRINGS = [
     ("Authorization: Basic dXNlcjpwdw==", "Authorization: (sensitive)"),
     ("curl -H 'X: Bearer eyJhbGciOiJIUzI1'", "curl -H 'X: Bearer (sensitive)'"),
     ("keep=1 cache_key=abc author=me", "keep=1 cache_key=abc author=me"),
+    ("authorization failed for user bob", "authorization failed for user bob"),
+    ("Authorization=abc123", "Authorization=(sensitive)"),
     ("password=(sensitive)", "password=(sensitive)"),
     ("nothing secret here: a=b", "nothing secret here: a=b"),
 ]  # fmt: skip
@@ -130,6 +132,8 @@ def test_free_maps_are_masked_by_key() -> None:
     assert c["dockerLabels"] == {"traefik.http.middlewares.auth.basicauth.users": SENSITIVE, "com.example.team": "web"}
     assert c["command"] == ["app", "--password", SENSITIVE, "--user", "bob", "--token", "--verbose"]
     assert c["name_is_not_a_free_map"] == {"password": "kept as the string rules see it"}
+    assert mask_document({"password": "top-level keys are no free map"}, DEFAULT_PATTERNS) == {"password": "top-level keys are no free map"}
+    assert mask_document({"entryPoint": ["--token", "abc", "--x"]}, DEFAULT_PATTERNS) == {"entryPoint": ["--token", SENSITIVE, "--x"]}
     assert masked["volumes"][0]["dockerVolumeConfiguration"]["driverOpts"] == {"password": SENSITIVE, "type": "cifs"}
 
 
@@ -156,6 +160,9 @@ def test_looked_up_secrets_mask_the_whole_value_and_the_rotated_one() -> None:
     path = "containerDefinitions[web].environment[UPSTREAM]"
     assert mask_pair(path, "old-value", "x s3cr3t y", p) == (SENSITIVE, SENSITIVE)
     assert mask_pair(path, "old-value", "plain", p) == ("old-value", "plain")
+    # A whole map changes: the rotated entry is masked, the others are kept.
+    before, after = mask_pair("containerDefinitions[web].environment", {"UP": "old", "KEEP": "k", "GONE": "g"}, {"UP": "s3cr3t", "KEEP": "k"}, p)
+    assert (before, after) == ({"UP": SENSITIVE, "KEEP": "k", "GONE": "g"}, {"UP": SENSITIVE, "KEEP": "k"})
     assert mask_text("failed: s3cr3t and s3cr3t", p) == "failed: (sensitive) and (sensitive)"
     assert mask_text("a longer-s3cr3t", secrets=["s3cr3t", "longer-s3cr3t", ""]) == "a (sensitive)"
 
@@ -242,3 +249,8 @@ def test_an_api_validation_error_never_quotes_a_secret_value(project, aws) -> No
     with pytest.raises(ConfigError) as info:
         project.plan()
     assert "environment[0].value, value: 42, type: <class 'int'>" in str(info.value)
+
+
+def test_envfile_values_still_parse() -> None:
+    text = 'A="x\\ty"  # a comment\nB=\'b\'\nC="c"\nexport D=d # trailing\n'
+    assert parse_envfile(text, source=".env") == {"A": "x\ty", "B": "b", "C": "c", "D": "d"}

@@ -83,7 +83,11 @@ _ASSIGNMENT = re.compile(r"(?<![\w.\-])(?P<pre>-{0,2}(?P<name>[A-Za-z_][\w.\-]*)
 _FLAG = re.compile(r"(?<![\w\-])(?P<pre>--?(?P<name>[A-Za-z][\w\-]*)\s+)(?P<secret>[^\s\-]\S*)")
 _JSON_MEMBER = re.compile(r"(?P<pre>\"(?P<name>[^\"\\]+)\"\s*:\s*)(?P<secret>\"(?:[^\"\\]|\\.)*\")")
 _YAML_LINE = re.compile(r"^(?P<pre>[ \t]*(?:-[ \t]+)?(?P<name>[A-Za-z_][\w.\-]*)[ \t]*:[ \t]+)(?P<secret>\S.*?)[ \t]*$", re.M)
-_HEADER = re.compile(r"(?P<pre>\b(?:Proxy-)?Authorization\b[ \t]*[:=]?[ \t]*(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?)(?P<secret>[^\s\"',;]+)", re.I)
+_HEADER = re.compile(
+    r"(?P<pre>\b(?:Proxy-)?Authorization\b(?:[ \t]*[:=][ \t]*|[ \t]+(?=(?:Bearer|Basic|Token|Digest)[ \t]))"
+    r"(?:(?:Bearer|Basic|Token|Digest)[ \t]+)?)(?P<secret>[^\s\"',;]+)",
+    re.I,
+)
 _BEARER = re.compile(r"(?P<pre>\bBearer[ \t]+)(?P<secret>[A-Za-z0-9._~+/=\-]{8,})")
 _FLAG_ITEM = re.compile(r"--?[A-Za-z][\w\-]*")
 
