@@ -151,6 +151,20 @@ def load_config(
     if not os.path.exists(config_path):
         raise ConfigError("config file not found; pass the right path with -c", file=config_path)
     reading = _Reading(environ=environ, functions={}, ext_str=dict(ext_str or {}), ext_code=dict(ext_code or {}), secrets=[])
+    try:
+        return _load_config(config_path, environ, lookups, reading)
+    except ConfigError as err:
+        # A message may quote file content or a value: never a secret in it (the looked-up
+        # values, and what the masking rules of the plans hide).
+        from planner.render.mask import mask_text  # noqa: PLC0415 - deepdiff stays out of cli's imports
+
+        err.args = (mask_text(str(err), secrets=reading.secrets),)
+        raise
+
+
+def _load_config(
+    config_path: str, environ: Mapping[str, str] | None, lookups: LookupFactory | None, reading: _Reading
+) -> ServiceConfig:
     data = _load_document(config_path, default_format="yaml", reading=reading)
     if not isinstance(data, dict):
         raise ConfigError(

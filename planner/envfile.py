@@ -34,19 +34,30 @@ def parse_envfile(text: str, *, source: str) -> dict[str, str]:
         key = key.rstrip()
         where = f"line {number}"
         if not sep:
-            raise ConfigError(f"expected KEY=VALUE, got {raw.strip()!r}", file=source, where=where)
+            raise ConfigError(f"expected KEY=VALUE, got {_quoted_line(raw)}", file=source, where=where)
         if not _KEY.fullmatch(key):
             raise ConfigError(f"{key!r} is not a variable name (letters, digits and _)", file=source, where=where)
-        values[key] = _value(rest.lstrip(), source, where)
+        values[key] = _value(rest.lstrip(), source, where, key)
     return values
 
 
-def _value(rest: str, source: str, where: str) -> str:
+def _quoted_line(raw: str) -> str:
+    """A line without `=`, quoted in the error: `NAME value` with a secret-looking NAME shows the
+    name only (the masking rules of the plans, planner/render/mask.py)."""
+    from planner.render.mask import DEFAULT_PATTERNS, SENSITIVE, is_sensitive, mask_text  # noqa: PLC0415 - only on bad input
+
+    name, _, value = raw.strip().partition(" ")
+    if value.strip() and is_sensitive(name, DEFAULT_PATTERNS):
+        return repr(f"{name} {SENSITIVE}")
+    return repr(mask_text(raw.strip()))
+
+
+def _value(rest: str, source: str, where: str, key: str) -> str:
     if rest.startswith("'"):
         close = rest.find("'", 1)
         if close < 0:
             raise ConfigError("unterminated single-quoted value", file=source, where=where)
-        _trailing(rest[close + 1 :], source, where)
+        _trailing(rest[close + 1 :], source, where, key)
         return rest[1:close]
     if rest.startswith('"'):
         out: list[str] = []
@@ -54,7 +65,7 @@ def _value(rest: str, source: str, where: str) -> str:
         while i < len(rest):
             ch = rest[i]
             if ch == '"':
-                _trailing(rest[i + 1 :], source, where)
+                _trailing(rest[i + 1 :], source, where, key)
                 return "".join(out)
             if ch == "\\" and i + 1 < len(rest):
                 esc = rest[i + 1]
@@ -71,9 +82,13 @@ def _value(rest: str, source: str, where: str) -> str:
     return (rest[: match.start()] if match else rest).strip()
 
 
-def _trailing(rest: str, source: str, where: str) -> None:
+def _trailing(rest: str, source: str, where: str, key: str) -> None:
     rest = rest.strip()
     if rest and not rest.startswith("#"):
+        from planner.render.mask import DEFAULT_PATTERNS, is_sensitive  # noqa: PLC0415 - only on bad input
+
+        if is_sensitive(key, DEFAULT_PATTERNS):  # the rest of a secret value: never quoted
+            raise ConfigError(f"unexpected text after the quoted value of {key}", file=source, where=where)
         raise ConfigError(f"unexpected {rest!r} after the quoted value", file=source, where=where)
 
 

@@ -185,7 +185,7 @@ def render_tracked(
         others = [f"{n} at {_where(text, a.start)}" for n, a in run.missing[1:]]
         if others:
             message += f" (also not set: {', '.join(others)})"
-        raise TemplateError(message, file=source, where=_where(text, action.start))
+        raise TemplateError(_without_secrets(message, run.secrets), file=source, where=_where(text, action.start))
     return Rendered(text="".join(out), secrets=tuple(dict.fromkeys(run.secrets)))
 
 
@@ -597,9 +597,9 @@ class _Run:
         try:
             return self._node(node, action)
         except _EvalError as err:
-            raise TemplateError(
-                f"{_shown(action.expr)}: {err}", file=self.source, where=_where(self.text, action.start)
-            ) from None
+            # A message may quote a value this run looked up as a secret: never print it.
+            message = _without_secrets(f"{_shown(action.expr)}: {err}", self.secrets)
+            raise TemplateError(message, file=self.source, where=_where(self.text, action.start)) from None
 
     def _node(self, node: _Node, action: _Action, piped: Any = _NO_PIPE) -> Any:
         if isinstance(node, _Lit):
@@ -686,6 +686,13 @@ def _where(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return f"line {line}:{column}"
+
+
+def _without_secrets(message: str, secrets: Sequence[str]) -> str:
+    """A message may quote a value this run looked up as a secret: never print it."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        message = message.replace(secret, "(sensitive)")
+    return message
 
 
 def _expr_at(text: str, start: int) -> str:
