@@ -5,6 +5,7 @@ CLI in a subprocess against the sandbox."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -90,6 +91,11 @@ def test_a_plan_whose_rollout_failed_is_not_applied_again(deployed, tmp_path):
     plan_file = deployed.save_plan(tmp_path / "p.json", env={"IMAGE_TAG": "broken-1"})
     res = deployed.run("apply", str(plan_file))
     assert res.returncode == 1 and "rolled back" in res.stderr
+    # Why: the tasks the failed deployment stopped (DescribeTasks), after the service events.
+    lines = res.stderr.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Tasks deployment ecs-svc/"))
+    assert lines[header].endswith(" stopped (DescribeTasks):")
+    assert re.fullmatch(r"  task [0-9a-f]+: Task failed container health checks; container web: exit code 137", lines[header + 1])
     assert deployed.aws.service()["taskDefinition"].endswith("web:1")  # as before the plan, but...
     deployed.aws.server.clear_requests()
     res = deployed.run("apply", str(plan_file))
