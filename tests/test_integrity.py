@@ -159,3 +159,77 @@ def test_the_reviewed_id_is_a_prefix_of_at_least_12_characters():
     with pytest.raises(PlanError, match="at least its first 12 characters"):
         check_expected_id(identity, "9b1d5", "p.plan")
     check_plan_id(identity, identity, "p.plan")
+
+
+def _one(action):
+    from tests.test_planfile import plan_of
+
+    return plan_of(action)
+
+
+def test_actions_whose_changes_name_their_payload():
+    from tests.test_planfile import EVERY_ACTION
+
+    for action in EVERY_ACTION[5:]:  # create_deployment, stop*, continue, resume, deregister
+        check_changes(_one(action))
+    create, stop, stop_sd, cont, _resume, dereg = EVERY_ACTION[5:]
+    other = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:9"
+    cases = [
+        (attrs.evolve(create, task_definition=create.task_definition.known(other),
+                      changes=[attrs.evolve(stop.changes[0], path="taskDefinition", after="(known after apply)")]), "create_deployment", "taskDefinition"),
+        (attrs.evolve(stop, deployment_id="d-2"), "stop_deployment", "codedeploy.deployment"),
+        (attrs.evolve(stop_sd, service_deployment_arn=stop_sd.service_deployment_arn.replace("sd-1", "sd-2")), "stop_service_deployment", "serviceDeployment"),
+        (attrs.evolve(cont, action="ROLLBACK"), "continue_service_deployment", "serviceDeployment.hooks[h-1]"),
+        (attrs.evolve(cont, hook_id="h-2"), "continue_service_deployment", "serviceDeployment.hooks[h-1]"),
+        (attrs.evolve(dereg, task_definition_arn=other), "deregister_task_definition", "taskDefinition[web:3].status"),
+        (attrs.evolve(dereg, changes=()), "deregister_task_definition", "(no change shown)"),
+    ]
+    for action, label, where in cases:
+        with pytest.raises(PlanError) as err:
+            check_changes(_one(action))
+        assert f"prod/web: {label}: the payload does not give the changes shown, first at {where}\n" in str(err.value)
+
+
+def test_a_new_service_may_add_the_cluster_and_a_zero_count_but_nothing_else():
+    plan = made(exists=False)
+    (create,) = [a for a in plan.services[0].actions if a.TYPE is ActionType.CREATE_SERVICE]
+    assert create.definition["cluster"] == "prod" and "cluster" not in [c.path for c in create.changes]
+    check_changes(plan)
+    moved = dict(thaw(create.definition), cluster="other")
+    with pytest.raises(PlanError, match=r"create_service: .* first at cluster \(not in the payload\)|create_service: .*cluster"):
+        check_changes(edited(plan, ActionType.CREATE_SERVICE, definition=moved))
+    with pytest.raises(PlanError, match=r"create_service: .*first at desiredCount"):
+        check_changes(edited(plan, ActionType.CREATE_SERVICE, definition=dict(thaw(create.definition), desiredCount=0)))
+
+
+def test_a_restart_shows_what_it_restarts():
+    restart = made(task=TASK, options=PlanOptions(force_new_deployment=True))
+    (update,) = restart.services[0].actions
+    assert [c.path for c in update.changes] == ["restart"]
+    with pytest.raises(PlanError, match="first at restart"):
+        check_changes(edited(restart, ActionType.UPDATE_SERVICE, changes=[attrs.evolve(update.changes[0], after="web:1")]))
+    # A deployment started anyway (a new revision): no restart line; one added is refused.
+    new = made(options=PlanOptions(force_new_deployment=True))
+    check_changes(new)
+    (upd,) = [a for a in new.services[0].actions if a.TYPE is ActionType.UPDATE_SERVICE]
+    with pytest.raises(PlanError, match=r"first at taskDefinition \(recomputed: restart\)|restart"):
+        check_changes(edited(new, ActionType.UPDATE_SERVICE, task_definition=None, changes=upd.changes))
+
+
+def test_a_shown_change_missing_or_extra_is_named():
+    plan = made(task=TASK, service=dict(SERVICE, desiredCount=3))
+    (update,) = plan.services[0].actions
+    with pytest.raises(PlanError, match=r"first at desiredCount \(not shown\)"):
+        check_changes(edited(plan, ActionType.UPDATE_SERVICE, changes=()))
+    extra = [*update.changes, attrs.evolve(update.changes[0], path="propagateTags")]
+    with pytest.raises(PlanError, match=r"first at propagateTags \(not in the payload\)"):
+        check_changes(edited(plan, ActionType.UPDATE_SERVICE, changes=extra))
+
+
+def test_tags_removed_are_recomputed_from_the_saved_live_tags():
+    tagged_live = dict(SERVICE, tags=[{"key": "team", "value": "web"}, {"key": "old", "value": "x"}])
+    d = desired(task=TASK, service=dict(SERVICE, tags=[{"key": "team", "value": "web"}]))
+    plan = build_plan([(d, live(service=tagged_live))])
+    check_changes(plan)
+    with pytest.raises(PlanError, match="update_service"):
+        check_changes(edited(plan, ActionType.UPDATE_SERVICE, tags_remove=("team",)))
