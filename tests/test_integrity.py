@@ -233,3 +233,13 @@ def test_tags_removed_are_recomputed_from_the_saved_live_tags():
     check_changes(plan)
     with pytest.raises(PlanError, match="update_service"):
         check_changes(edited(plan, ActionType.UPDATE_SERVICE, tags_remove=("team",)))
+
+
+def test_no_restart_line_when_the_update_starts_a_deployment_anyway():
+    nc = {"awsvpcConfiguration": {"subnets": ["subnet-9"], "securityGroups": ["sg-1"], "assignPublicIp": "DISABLED"}}
+    cps = [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    for changed in ({"networkConfiguration": nc}, {"capacityProviderStrategy": cps}):
+        plan = made(task=TASK, service=dict(SERVICE, **changed), options=PlanOptions(force_new_deployment=True))
+        (update,) = plan.services[0].actions
+        assert "restart" not in [c.path for c in update.changes] and update.force_new_deployment
+        check_changes(plan)
