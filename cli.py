@@ -176,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Apply a saved plan (no prompt), or plan now and ask before applying. Waits until each "
                        "deployment really succeeded (the new deployment PRIMARY and COMPLETED), or says why not.")
     a.add_argument("planfile", nargs="?", help="a plan saved with `ecsplan plan --out FILE`")
+    a.add_argument("--plan-id", metavar="ID",
+                   help="refuse the plan file unless its plan id starts with ID (the reviewed id: full, or its first 12 characters)")
     a.add_argument("--auto-approve", action="store_true", help="do not ask before applying")
     a.add_argument("--no-wait", action="store_true", help="return once the changes are sent; follow later with `ecsplan wait`")
     a.add_argument("--timeout", type=_duration, metavar="DURATION",
@@ -383,8 +385,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
         raise UsageError("--suspend-autoscaling resumes auto scaling when the deployment ends, so it needs the wait: drop --no-wait")
     if args.no_wait and args.wait_until:
         raise UsageError("--wait-until says how far to wait, so it needs the wait: drop --no-wait")
+    if args.plan_id and not args.planfile:
+        raise UsageError("--plan-id checks a saved plan: give the plan file (`ecsplan apply FILE --plan-id ID`)")
     if args.planfile:
-        plan = app.planfile.load(args.planfile)
+        plan = app.planfile.load(args.planfile)  # refuses a file whose content is not its plan_id
+        identity = app.planfile.plan_id(plan)
+        if args.plan_id:
+            app.check_expected_id(identity, args.plan_id, args.planfile)
         ctx = _context(args, region=args.region or plan.region)
     else:
         desired = _desired(args)
@@ -402,6 +409,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     if not plan.has_changes:
         print("No changes in the plan; nothing to apply.")
         return EXIT_OK
+    if args.planfile:
+        print(f"Applying plan {app.planfile.short_id(identity)} ({args.planfile})")
     return _execute(args, ctx, plan, done="Apply complete")
 
 

@@ -28,6 +28,7 @@ from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveS
 from planner.native import validate as validate_strategy
 from planner.normalize import (
     CODE_DEPLOY_UPDATABLE,
+    DEPLOYMENT_REPORTED_FIELDS,
     REVISION_REPORTED_FIELDS,
     SERVICE_DEPLOYMENT_FIELDS,
     SERVICE_READ_ONLY,
@@ -39,6 +40,7 @@ from planner.normalize import (
     comparable_services,
     comparable_task_definitions,
     deployment_configuration_request,
+    primary_deployment,
     without_ignored_tags,
 )
 from planner.plan import Plan, ServicePlan, live_view
@@ -291,6 +293,31 @@ def deployment_configuration(desired: DesiredService, live: LiveState, controlle
     return {k: copy.deepcopy(v) for k, v in (source or {}).items() if k in _STRATEGY_KEYS}
 
 
+# Service fields the canonical form of another depends on (platformVersion: launchType).
+_CONTEXT_FIELDS = ("launchType", "schedulingStrategy")
+
+
+def compared_with(desired: DesiredService, live: LiveState, actions: list[Action]) -> dict[str, Any]:
+    """What apply needs to recompute the shown changes from the payloads (planner/integrity.py):
+    the live revision a new one was diffed with, and the live fields an update_service changes."""
+    out: dict[str, Any] = {}
+    register = next((a for a in actions if isinstance(a, RegisterTaskDefinition)), None)
+    if register is not None and not register.first_revision and live.task_definition is not None:
+        td = without_ignored_tags(live.task_definition.definition, desired.ignore_tags)
+        out["task_definition"] = {k: v for k, v in td.items() if k not in TASK_READ_ONLY}
+    update = next((a for a in actions if isinstance(a, UpdateService)), None)
+    if update is not None and live.service is not None and (update.fields or update.tags_add or update.tags_remove):
+        sd = without_ignored_tags(live.service.description, desired.ignore_tags)
+        primary = primary_deployment(sd)
+        wanted = {*update.fields, "tags", *_CONTEXT_FIELDS}
+        service = {k: sd[k] for k in sorted(wanted) if k in sd}
+        for key in DEPLOYMENT_REPORTED_FIELDS:  # as canonical_service folds them in
+            if key in wanted and key not in service and primary.get(key):
+                service[key] = primary[key]
+        out["service"] = service
+    return out
+
+
 def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOptions = PlanOptions()) -> ServicePlan:
     """Ordered actions for one service, in DESIGN.md's order."""
     controller = live.service.controller if live.service is not None else desired.controller
@@ -378,6 +405,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         sensitive=desired.sensitive,
         secret_values=desired.secret_values,
         deployment_configuration=deployment_configuration(desired, live, controller),
+        compared=compared_with(desired, live, actions),
     )
 
 

@@ -30,6 +30,7 @@ from planner.actions import (
 from planner.appspec import console_url
 from planner.diff import diff, plain
 from planner.errors import BlockedPlanError, Interrupted, PlanError, PlannerError, StalePlanError
+from planner.integrity import check_plan
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan, ServicePlan, live_view
@@ -157,6 +158,10 @@ def check_code_deploy_updates(plan: Plan) -> None:
         )
 
 
+# What an apply moves, applied or failed: the family's latest revision, the PRIMARY deployment.
+APPLIED_MARKS = ("latestRevision", "primaryDeployment")
+
+
 def check_stale(plan: Plan, reader: LiveStateReader) -> None:
     """A saved plan records what it saw; if the live state moved since, refuse (Terraform)."""
     changing = [s for s in plan.services if s.actions]
@@ -164,15 +169,23 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
         return
     now = reader.read([s.read_target for s in changing])
     moved = []
+    applied = False
     for s in changing:
         view = live_view(now[s.ref], s.managed_keys, s.ignore_tags, scalable_target=s.changes_scalable_target)
         if plain(view) != plain(s.live_view):
-            what = ", ".join(c.path for c in diff(plain(s.live_view), view)) or "live state"
-            moved.append(f"  {s.ref}: {what} changed")
+            paths = [c.path for c in diff(plain(s.live_view), view)]
+            applied = applied or any(p in APPLIED_MARKS for p in paths)
+            moved.append(f"  {s.ref}: {', '.join(paths) or 'live state'} changed")
     if moved:
+        why = (
+            "\nIt was probably applied already (a plan applies once, whether its deployment succeeded or not)."
+            if applied
+            else ""
+        )
         raise StalePlanError(
             "saved plan is stale: the live state changed since it was made; nothing was applied.\n"
             + "\n".join(moved)
+            + why
             + "\nMake a new plan and review it."
         )
 
@@ -334,6 +347,7 @@ def apply_plan(
     try:
         check_blocked(plan)
         check_code_deploy_updates(plan)
+        check_plan(plan)  # the payloads give the changes shown, for the services shown
         check_deregister_waits(plan, waiter is not None)
         check_identity(plan, reader)
         check_stale(plan, reader)

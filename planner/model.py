@@ -450,6 +450,9 @@ class LiveState:
     # Declared fields only the service revision reports that could not be read (the service
     # lists no current revision): the plan refuses to guess them.
     unread_fields: tuple[str, ...] = ()
+    # The family's latest ACTIVE revision (an existing service's; a missing one compares with it
+    # already): a plan that registered one, applied or not, goes stale (plans apply once).
+    latest_task_definition: str | None = None
 
     @property
     def running_task_definition(self) -> str | None:

@@ -44,6 +44,11 @@ def live_view(live: LiveState, managed_keys: tuple[str, ...], ignore_tags: tuple
             if key in canon:
                 view[key] = plain(canon[key])
         view["deploymentController"] = live.service.controller.value
+        # Plans apply once: a register moves the family's latest revision, a rolling deployment
+        # (or its circuit breaker's rollback) the PRIMARY deployment, applied or failed alike.
+        view["latestRevision"] = live.latest_task_definition
+        if live.service.controller is Controller.ECS:
+            view["primaryDeployment"] = live.service.primary.id if live.service.primary else None
         if live.service.controller is Controller.CODE_DEPLOY:
             view["activeDeployment"] = live.active_deployment.id if live.active_deployment else None
         elif is_native(strategy_of(live.service.description)):
@@ -84,6 +89,10 @@ class ServicePlan:
     # ECS controller: the deploymentConfiguration a deployment will use (the file's, else the
     # live one): what the plan says of its strategy, traffic steps, bake time and hooks.
     deployment_configuration: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
+    # What the shown changes were computed against, so apply can recompute them from the payloads
+    # (planner/integrity.py): `task_definition`, the live revision a new one was diffed with (read-
+    # only fields and ignored tags left out); `service`, the live fields an update_service changes.
+    compared: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
 
     @property
     def strategy(self) -> str | None:

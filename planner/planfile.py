@@ -20,6 +20,7 @@ import attrs
 from planner.actions import ACTION_CLASSES, Action, ActionType, Blocked, TaskDefinitionRef, details
 from planner.diff import Change, plain
 from planner.errors import PlanError
+from planner.integrity import check_plan_id
 from planner.model import Controller, DeploymentGroupInfo, ServiceRef
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
 
@@ -91,6 +92,8 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
             )
         if include_payloads and s.secret_values:  # only when a lookup gave one: older plan files stay as they were
             entry["secret_values"] = list(s.secret_values)
+        if include_payloads and s.compared:  # only when a change was diffed against live values
+            entry["compared"] = plain(s.compared)
         if include_payloads and s.ignore_tags:  # only with ignore.tags: older plan files stay as they were
             entry["ignore_tags"] = list(s.ignore_tags)
         services.append(entry)
@@ -144,6 +147,7 @@ def _service(s: dict[str, Any], source: str) -> ServicePlan:
         secret_values=tuple(s.get("secret_values", ())),
         ignore_tags=tuple(s.get("ignore_tags", ())),
         deployment_configuration=s.get("deployment_configuration") or {},
+        compared=s.get("compared") or {},
     )
 
 
@@ -198,4 +202,7 @@ def load(path: str) -> Plan:
         raise PlanError(f"{path}: not a plan file (invalid JSON at line {err.lineno}: {err.msg})") from err
     if not isinstance(doc, dict):
         raise PlanError(f"{path}: not a plan file (top level is not an object)")
-    return from_document(doc, source=path)
+    plan = from_document(doc, source=path)
+    # Before anything reads the plan: an edited file is refused (planner/integrity.py).
+    check_plan_id(doc.get("plan_id"), plan_id(plan), path)
+    return plan

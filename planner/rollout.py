@@ -417,3 +417,18 @@ def judge_codedeploy(info: dict[str, Any], service_task_definition: str | None, 
             tail = "; no automatic rollback (the service keeps serving the original task set unless traffic had shifted)"
         return Verdict(state=RolloutState.FAILED, message=f"CodeDeploy deployment {expect.deployment_id} {status}: {reason}{tail}")
     return Verdict(state=RolloutState.IN_PROGRESS, message=describe_codedeploy(info))
+
+
+def stopped_task_line(task: dict[str, Any]) -> str:
+    """One stopped task of a failed deployment (a DescribeTasks entry): why ECS stopped it and how
+    each container ended (exitCode, reason: API_Task.html, API_Container.html)."""
+    task_id = str(task.get("taskArn") or "?").rsplit("/", 1)[-1]
+    why = task.get("stoppedReason") or task.get("stopCode") or "no stoppedReason"
+    ended = []
+    for c in task.get("containers") or []:
+        parts = [f"exit code {c['exitCode']}"] if c.get("exitCode") is not None else []
+        if c.get("reason"):
+            parts.append(str(c["reason"]))
+        if parts:
+            ended.append(f"container {c.get('name') or '?'}: {', '.join(parts)}")
+    return f"  task {task_id}: {why}" + (f"; {'; '.join(ended)}" if ended else "")

@@ -21,6 +21,7 @@ from planner.desired import ignored_keys_note, load_desired, region_for, render_
 from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
+from planner.integrity import check_expected_id
 from planner.model import Controller, DesiredService, LiveState, PlanOptions, ReadTarget, ServiceRef, cluster_name
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan
@@ -46,6 +47,7 @@ __all__ = [
     "Context",
     "PlanOptions",
     "WaitUntil",
+    "check_expected_id",
     "check_wait_until",
     "ignored_keys_note",
     "load_desired",

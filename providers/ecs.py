@@ -60,3 +60,19 @@ def previous_revision(session: Session, current_arn: str) -> str | None:
                 if name == family and revision < current:
                     return str(arn)
     return None
+
+
+def stopped_tasks(session: Session, cluster: str, deployment_id: str, limit: int = 5) -> list[dict[str, Any]]:
+    """The most recent tasks `deployment_id` started that stopped (ListTasks desiredStatus STOPPED
+    startedBy the deployment ID, then DescribeTasks): why a rollout failed. [] when they cannot be
+    read (ECS keeps stopped tasks about an hour; the role may lack ecs:ListTasks): the failure is
+    reported anyway."""
+    ecs = session.client("ecs")
+    try:
+        arns = ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED", startedBy=deployment_id).get("taskArns", [])
+        if not arns:
+            return []
+        tasks = ecs.describe_tasks(cluster=cluster, tasks=arns[-limit:]).get("tasks", [])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+        return []
+    return [dict(t) for t in tasks]

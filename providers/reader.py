@@ -96,5 +96,6 @@ class AwsReader:
                 scalable_target=scalable.get(f"service/{t.ref.cluster}/{t.ref.service}"),
                 service_deployment=deployments.in_progress(t.ref) if native else None,
                 unread_fields=unread,
+                latest_task_definition=latest.arn if svc is not None and t.family and (latest := task_definition(t.family)) else None,
             )
         return out

@@ -34,10 +34,11 @@ from planner.rollout import (
     judge,
     rollback_in_progress,
     rollout_state_note,
+    stopped_task_line,
     timeout_report,
     what_is_awaited,
 )
-from providers import codedeploy
+from providers import codedeploy, ecs
 from providers.errors import AwsError
 from providers.service_deployments import ServiceDeployments
 from providers.session import Session, aws_errors, poll_interval
@@ -78,6 +79,14 @@ class AwsWaiter:
             raise DeploymentFailed(f"{ref}: the service disappeared while waiting")
         found = resp["services"][0]
         return LiveService(arn=str(found.get("serviceArn", "")), description=dict(found))
+
+    def _stopped_tasks_text(self, ref: ServiceRef, service: LiveService, expect: RolloutExpectation) -> str:
+        """The tasks the failed deployment stopped: their stoppedReason and container exit codes."""
+        failed = expect.deployment_id or next((d.id for d in service.deployments if d.rollout_state == "FAILED"), None)
+        if not failed:
+            return ""
+        lines = [stopped_task_line(t) for t in ecs.stopped_tasks(self.session, ref.cluster, failed)]
+        return f"\nTasks deployment {failed} stopped (DescribeTasks):\n" + "\n".join(lines) if lines else ""
 
     def wait_rolling(self, ref: ServiceRef, expect: RolloutExpectation, timeout: float | None, emit: Emit) -> None:
         timeout = self.DEFAULT_TIMEOUT if timeout is None else timeout
@@ -125,6 +134,7 @@ class AwsWaiter:
                 events = "\n".join(f"  {e.message}" for e in new_events[-8:])
                 since_what = "the wait started" if expect.from_wait_start else "the deployment started"
                 tail = f"\nService events since {since_what}:\n{events}" if events else ""
+                tail += self._stopped_tasks_text(ref, service, expect)
                 raise DeploymentFailed(f"{ref}: {message}{tail}")
             if self.clock() - started >= timeout:
                 report = timeout_report(service, expect, [e.message for e in new_events])

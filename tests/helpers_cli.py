@@ -43,6 +43,13 @@ _CLIENTS: dict[tuple[str, str], Any] = {}
 _SESSIONS: dict[Any, Session] = {}
 
 
+def resealed(doc: dict[str, Any]) -> str:
+    """An edited plan document with its plan_id recomputed (what an attacker who knows the
+    scheme would do): the id check passes, the other checks are what must refuse it."""
+    doc = dict(doc, plan_id=app.planfile.plan_id(app.planfile.from_document(doc, source="(test)")))
+    return json.dumps(doc)
+
+
 class Aws:
     def __init__(self, server):
         self.server = server

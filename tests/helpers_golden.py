@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from planner import planfile
@@ -69,6 +70,8 @@ def as_saved(plan_file_text: str, project: Project) -> str:
     through the codec so that the fingerprint is of the live view with the placeholders (making
     the file again gives the same file)."""
     text = with_placeholders(plan_file_text.replace(f"{project.path}/", ""), project)
+    # The sandbox's deployment IDs are random (as AWS's): the saved view's PRIMARY one too.
+    text = re.sub(r"ecs-svc/[0-9]+", "ecs-svc/<DEPLOYMENT_ID>", text)
     return planfile.dumps(planfile.from_document(json.loads(text), source="a saved plan"))
 
 

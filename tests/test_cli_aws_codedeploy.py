@@ -16,6 +16,8 @@ import re
 
 import pytest
 
+from tests.helpers_cli import resealed
+
 APPLICATION = "AppECS-ecsplan-demo-web-bg"
 GROUP = "DgpECS-ecsplan-demo-web-bg"
 NEW = {"IMAGE_TAG": "1.27"}
@@ -190,7 +192,7 @@ def test_a_plan_file_that_would_send_them_is_refused_before_any_write(bg, tamper
     doc = json.loads((bg.path / "plan.json").read_text())
     (update,) = [a for s in doc["services"] for a in s["actions"] if a["type"] == "update_service"]
     tamper(update["payload"])
-    (bg.path / "plan.json").write_text(json.dumps(doc))
+    (bg.path / "plan.json").write_text(resealed(doc))
     bg.aws.server.clear_requests()
     res = bg.run("apply", "plan.json")
     assert res.returncode == 1

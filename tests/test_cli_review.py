@@ -13,6 +13,7 @@ import pytest
 
 from planner import planfile
 from providers import app
+from tests.helpers_cli import resealed
 from tests.helpers_golden import CHANGES, saved_plan_path
 
 WRITES = {"RegisterTaskDefinition", "UpdateService", "CreateService", "TagResource", "UntagResource", "CreateDeployment"}
@@ -81,7 +82,7 @@ def test_plan_for_another_region_or_account_is_refused(deployed, tmp_path):
     assert res.returncode == 1 and "saved plan is for region us-east-1" in res.stderr
     doc = json.loads(plan_file.read_text())
     doc["account"] = "999999999999"
-    plan_file.write_text(json.dumps(doc))
+    plan_file.write_text(resealed(doc))
     res = deployed.run("apply", str(plan_file))
     assert res.returncode == 1 and "saved plan is for account 999999999999" in res.stderr
     assert writes(deployed) == []

@@ -112,6 +112,11 @@ def test_json_output_has_no_payloads_and_shows_derived_details():
     assert doc["summary"]["create_deployment"] == 1 and doc["summary"]["text"] == "Plan: 1 blue/green deployment."
 
 
+def _resealed(doc):
+    """An edited document with its plan_id recomputed, as `ecsplan plan` would write it."""
+    return json.dumps(dict(doc, plan_id=planfile.plan_id(planfile.from_document(doc, source="(test)"))))
+
+
 def test_an_older_format_is_refused_with_what_to_do(tmp_path):
     doc = planfile.to_document(plan_of(EVERY_ACTION[0]), include_payloads=True)
     doc["format_version"] = 1
@@ -155,7 +160,7 @@ def test_a_field_added_later_within_format_2_takes_its_default_when_a_file_lacks
     doc = planfile.to_document(plan_of(EVERY_ACTION[4]), include_payloads=True)
     del doc["services"][0]["actions"][0]["payload"]["force_new_deployment"]
     path = tmp_path / "older.plan"
-    path.write_text(json.dumps(doc))
+    path.write_text(_resealed(doc))
     (action,) = planfile.load(str(path)).services[0].actions
     assert action.force_new_deployment is False and action.fields == {"desiredCount": 3}
 
@@ -209,7 +214,7 @@ def test_secret_values_go_only_into_plan_files_and_older_files_load_without_them
     doc = planfile.to_document(plan, include_payloads=True)
     doc["services"][0].pop("deployment_configuration", None)
     path = tmp_path / "older.plan"
-    path.write_text(json.dumps(doc))
+    path.write_text(_resealed(doc))
     assert planfile.load(str(path)).services[0].deployment_configuration == {}
 
 

@@ -30,6 +30,8 @@ BREAKER_ONLY = {"deploymentCircuitBreaker": {"enable": True, "rollback": False}}
 
 EXPECTED_PATCHES = [
     "record_requests",
+    "list_stopped_tasks",
+    "describe_stopped_tasks",
     "family_resolves_to_latest_active",
     "task_definition_read_only_fields",
     "ec2_memory_reservation_suffices",

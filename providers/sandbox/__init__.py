@@ -72,10 +72,13 @@ table):
   advances a service deployment by one step.
 - ``rollouts_progress_on_describe`` (ecs_rollouts): each DescribeServices poll advances a
   rollout by one step.
+- ``list_stopped_tasks``, ``describe_stopped_tasks`` (ecs_tasks): the tasks a failing rollout
+  stopped, with stoppedReason and container exit codes, through ListTasks (desiredStatus
+  STOPPED) and DescribeTasks.
 
 Deliberately not imitated (yet): Queued / Baking statuses, alarms, test listeners, CodeDeploy deployments of other compute
 platforms (stored, never progressed, as moto does), S3 revisions for ECS (refused), clientToken
-idempotency, tasks visible through ListTasks/DescribeTasks, moto's MOTO_ECS_SERVICE_RUNNING
+idempotency, running tasks through ListTasks/DescribeTasks (stopped ones of failing rollouts are), moto's MOTO_ECS_SERVICE_RUNNING
 environment variable (the rollout model replaces it).
 
 moto is optional: it is imported inside functions only, so ``import providers.sandbox`` works
@@ -145,6 +148,7 @@ from providers.sandbox.ecs_services import (
     _patch_refuse_duplicate_service,
     _patch_update_service_like_ecs,
 )
+from providers.sandbox.ecs_tasks import _patch_describe_stopped_tasks, _patch_list_stopped_tasks
 from providers.sandbox.recording import RecordedRequest, _patch_record_requests, recorded_requests
 from providers.sandbox.registry import (
     _check_signature,
@@ -251,6 +255,22 @@ _PATCHES: tuple[_PatchSpec, ...] = (
         attribute="call_action",
         params=("self",),
         make=_patch_record_requests,
+    ),
+    _PatchSpec(
+        name="list_stopped_tasks",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="list_tasks",
+        params=("self",),
+        make=_patch_list_stopped_tasks,
+    ),
+    _PatchSpec(
+        name="describe_stopped_tasks",
+        module=_ECS_RESPONSES,
+        owner=_RESPONSE,
+        attribute="describe_tasks",
+        params=("self",),
+        make=_patch_describe_stopped_tasks,
     ),
     _PatchSpec(
         name="family_resolves_to_latest_active",

@@ -30,8 +30,8 @@ Rollout rules (see ``_advance_service``):
   ecs-svc/..."; the failed one stays, ACTIVE and FAILED, until the rollback completes
   (ROLLOUT_STEPS polls later), then it is gone (developerguide/deployment-circuit-breaker.html,
   API_Deployment.html). Not imitated: the DRAINING status a failed deployment may pass through
-  (the engine takes any status but PRIMARY alike), the tasks themselves (their stoppedReason:
-  failures show in service events only). No COMPLETED deployment left: no rollback ("The rollback method
+  (the engine takes any status but PRIMARY alike), running tasks (the failed ones are kept for
+  ListTasks / DescribeTasks: ecs_tasks). No COMPLETED deployment left: no rollback ("The rollback method
   requires a previous deployment in COMPLETED state", developerguide/
   deployment-failure-detection.html).
 - A service behind a Classic Load Balancer (a ``loadBalancers`` entry names a
@@ -71,6 +71,7 @@ from providers.sandbox.common import (
     _task_ids,
     _tasks_text,
 )
+from providers.sandbox.ecs_tasks import record_stopped
 from providers.sandbox.service_deployments import in_service_deployment
 from providers.sandbox.task_definitions import _task_definition_is_broken
 
@@ -232,7 +233,8 @@ def _advance_service(backend: Any, service: Any) -> None:
     state = _state(primary)
     if state == "IN_PROGRESS":
         if _task_definition_is_broken(backend, primary["taskDefinition"]):
-            _advance_failing(service, primary)
+            failed = _advance_failing(service, primary)
+            record_stopped(backend, service, primary, failed)  # for ListTasks / DescribeTasks
         else:
             _advance_healthy(service, primary)
     elif state == "COMPLETED" and primary["runningCount"] != primary["desiredCount"]:
@@ -290,7 +292,7 @@ def _circuit_breaker(service: Any) -> dict[str, Any]:
     return configuration.get("deploymentCircuitBreaker") or {}
 
 
-def _advance_failing(service: Any, primary: dict[str, Any]) -> None:
+def _advance_failing(service: Any, primary: dict[str, Any]) -> list[str]:
     """A task launches and fails its health checks; the circuit breaker counts the failures.
 
     developerguide/deployment-circuit-breaker.html: the deployment fails once the consecutive
@@ -309,14 +311,15 @@ def _advance_failing(service: Any, primary: dict[str, Any]) -> None:
     primary["updatedAt"] = _now()
     breaker = _circuit_breaker(service)
     if not breaker.get("enable") or _behind_classic_load_balancer(service):
-        return  # no circuit breaker: ECS keeps retrying for ever
+        return tasks  # no circuit breaker: ECS keeps retrying for ever
     if primary["failedTasks"] < circuit_breaker_threshold(service.desired_count, breaker):
-        return
+        return tasks
     _set_state(primary, "FAILED", CIRCUIT_BREAKER_FAILED_REASON)
     primary["pendingCount"] = 0
     _add_event(service, f"(deployment {primary['id']}) deployment failed: tasks failed to start.")
     if breaker.get("rollback"):
         _roll_back(service, primary)
+    return tasks
 
 
 def _roll_back(service: Any, failed: dict[str, Any]) -> None:
