@@ -16,7 +16,7 @@ def test_long_plans_are_shortened_with_a_note_and_balanced_fences():
     full = markdown.render(big_plan(), limit=10**9)
     short = markdown.render(big_plan(), limit=60_000)
     assert len(full) > 60_000 >= len(short)
-    assert "**Shortened:**" in short and "run `ecsplan plan` for the full plan" in short
+    assert "**Shortened:**" in short and "the full plan is in the run's log (`ecsplan plan` prints it as text)" in short
     assert short.count("```") % 2 == 0 and short.count("<details>") == short.count("</details>")
     assert short.startswith("## ecsplan plan: 1 of 1 service will change")
 
@@ -31,7 +31,7 @@ def test_removals_are_called_out_at_the_top():
     td["containerDefinitions"] = [dict(TASK["containerDefinitions"][0], environment=[])]
     text = markdown.render(build_plan([(desired(task=td), live())]))
     assert text.index("> This plan removes:") < text.index("<details>")
-    assert "`prod/web` `containerDefinitions[app].environment[LOG_LEVEL]`" in text
+    assert "> - `prod/web`: `containerDefinitions[app].environment[LOG_LEVEL]`" in text
 
 
 def test_a_rollback_plan_is_headed_as_a_rollback():
