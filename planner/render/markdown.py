@@ -109,10 +109,23 @@ def _appspec_block(service: ServicePlan) -> list[str]:
 _ENTRY = re.compile(r"^(.+\.[A-Za-z]+)\[[^\]]*\]$")  # containerDefinitions[app].environment[X] -> ...environment
 
 
-def _index(units: list[_Unit], width: int = 1500) -> list[str]:
-    """What the service changes, by path, keyed entries counted under their list."""
-    groups = Counter(m.group(1) if (m := _ENTRY.match(p)) else p for u in units for p in u.paths)
-    parts = [escape.text(p) + (f" ({n})" if n > 1 else "") for p, n in groups.items()]
+def _group(path: str) -> str:
+    m = _ENTRY.match(path)
+    return m.group(1) if m else path
+
+
+def _index(units: list[_Unit], hidden: list[_Unit], width: int = 1500) -> list[str]:
+    """What the service changes, by path, keyed entries counted under their list, and how many
+    of each this comment leaves out: `environment (30, 28 not shown)`."""
+    groups = Counter(_group(p) for u in units for p in u.paths)
+    left_out = Counter(_group(p) for u in hidden for p in u.paths)
+    parts = []
+    for path, n in groups.items():
+        out = left_out[path]
+        counts = [str(n)] if n > 1 else []
+        if out:
+            counts.append("not shown" if out == n else f"{out} not shown")
+        parts.append(escape.text(path) + (f" ({', '.join(counts)})" if counts else ""))
     line, shown = "# changes:", 0
     for part in parts:
         if len(line) + len(part) > width:
@@ -131,17 +144,14 @@ def _service_block(service: ServicePlan, units: list[_Unit], keep: set[int] | No
     hidden = [u for i, u in enumerate(units) if keep is not None and i not in keep]
     body = [line for u in shown for line in u.lines]
     if hidden:
-        body = _index(units) + body
+        body = _index(units, hidden) + body
     out = [
         f"<details><summary><b>{escape.html_text(service.ref.service)}</b> ({escape.html_text(service.ref.cluster)}, "
         f"{service.controller.value}): {kinds}</summary>",
         "",
         *escape.fence(body, "diff"),
     ]
-    if hidden:
-        n = sum(len(u.paths) or 1 for u in hidden)
-        out.append(f"\n*{n} more change{'s' if n != 1 else ''} not shown here (shortened: see the note above).*")
-    else:
+    if not hidden:
         out.extend(_appspec_block(service))
     out += ["", "</details>", ""]
     return out
@@ -172,8 +182,9 @@ def _table_rest(plan: Plan, max_items: int | None) -> list[str]:
 
 
 def _removals_callout(plan: Plan, max_items: int | None) -> list[str]:
-    """The removals, grouped per service; past `max_items` paths, counted ("and 240 more
-    removals in 12 services")."""
+    """The removals, one line per service; past `max_items`, the paths shared among the services
+    listed (`max_items` of them at most) and the rest counted ("and 240 more removals in 12
+    services")."""
     per_service: dict[str, list[str]] = {}
     for s in plan.services:
         for a in s.actions:
@@ -183,21 +194,18 @@ def _removals_callout(plan: Plan, max_items: int | None) -> list[str]:
     if not per_service:
         return []
     lines = ["> [!WARNING]", "> This plan removes:"]
-    left = max_items
-    rest_paths = rest_services = 0
-    for ref, paths in per_service.items():
-        take = len(paths) if left is None else min(left, len(paths))
-        if take == 0:
-            rest_paths, rest_services = rest_paths + len(paths), rest_services + 1
-            continue
-        more = f", and {len(paths) - take} more" if take < len(paths) else ""
-        lines.append(f"> - {escape.code(ref)}: " + ", ".join(escape.code(p) for p in paths[:take]) + more)
-        if left is not None:
-            left -= take
-    if rest_paths:
-        more = " more" if len(lines) > 2 else ""
-        lines.append(f"> - {'and ' if more else ''}{rest_paths}{more} removal{'s' if rest_paths != 1 else ''} in "
-                     f"{rest_services}{more} service{'s' if rest_services != 1 else ''}; {FULL_PLAN}")
+    listed = list(per_service.items()) if max_items is None else list(per_service.items())[:max_items]
+    each = None if max_items is None else max(1, max_items // max(len(listed), 1))
+    for ref, paths in listed:
+        take = paths if each is None else paths[:each]
+        more = f", and {len(paths) - len(take)} more" if len(take) < len(paths) else ""
+        lines.append(f"> - {escape.code(ref)}: " + ", ".join(escape.code(p) for p in take) + more)
+    rest = list(per_service.values())[len(listed):]
+    if rest:
+        n = sum(len(paths) for paths in rest)
+        more = " more" if listed else ""
+        lines.append(f"> - {'and ' if listed else ''}{n}{more} removal{'s' if n != 1 else ''} in "
+                     f"{len(rest)}{more} service{'s' if len(rest) != 1 else ''}; {FULL_PLAN}")
     lines.append("")
     return lines
 
@@ -256,11 +264,9 @@ def _shortened(plan: Plan, blocks: list[tuple[ServicePlan, list[_Unit]]], limit:
     important = sum(sizes) + sum(u.size for _, units in blocks for u in units if u.rank == 1)
     # The top: callouts and table as full as leaves room for every service's important changes,
     # or taking an eighth of the room at most.
-    head: list[str] = []
-    for items in (None, 100, 30, 10, 0):
-        head = _header(plan, max_items=items) + note
-        if len(_join(head)) + important <= limit or len(_join(head)) <= limit // 8:
-            break
+    heads = [_header(plan, max_items=items) + note for items in (None, 100, 30, 10, 0)]
+    head = next((h for h in heads if len(_join(h)) + important <= limit), None) \
+        or next((h for h in heads if len(_join(h)) <= limit // 8), heads[-1])
     total = len(_join(head))
     n_services = 0
     tail_room = 300  # the note on services left out
