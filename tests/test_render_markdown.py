@@ -76,8 +76,14 @@ def test_a_hundred_services_keep_every_image_change_within_the_limit():
     assert md.count("+ taskDefinition: (known after apply)") == 100  # important: kept before the flags
     assert "> **Shortened:** this plan is longer than GitHub allows" in md
     assert "an index of all it changes" in md
-    # Never half a change: each shown env line is whole (no line cut short).
-    assert all(line.endswith('"') for line in md.splitlines() if line.startswith("+ containerDefinitions[app].environment"))
+    # Never half a change: a shown env value is whole, wrapped over lines marked `…`.
+    lines = md.splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("+ containerDefinitions[app].environment[FEATURE_FLAG_")]
+    assert starts
+    for i in starts:
+        value = lines[i][2:] + "".join(line[4:] for line in lines[i + 1:i + 4] if line.startswith("+ … "))
+        assert value.endswith(': "on-' + "x" * 300 + '"'), value
+    assert all(len(line) <= markdown.WRAP + 4 for line in lines if line.startswith(("+ ", "- ")))
     tags = github_html(md)
     assert tags.seen.count("details") == 100 == tags.seen.count("pre")
 

@@ -93,9 +93,17 @@ def _change_lines(c: Change) -> list[str]:
     return lines
 
 
+WRAP = 160  # a diff block does not wrap: a longer line goes on, marked `…`, on the next
+
+
 def _signed(sign: str, text: str) -> list[str]:
-    """Every line of a (possibly multi-line) value carries the sign, so GitHub colours it all."""
-    return [f"{sign} {line}" for line in text.split("\n")]
+    """Every line of a (possibly multi-line) value carries the sign, so GitHub colours it all;
+    a line over WRAP characters continues on the next ones."""
+    out = []
+    for line in text.split("\n"):
+        out.append(f"{sign} {line[:WRAP]}")
+        out.extend(f"{sign} … {line[i:i + WRAP]}" for i in range(WRAP, len(line), WRAP))
+    return out
 
 
 def _appspec_block(service: ServicePlan) -> list[str]:
