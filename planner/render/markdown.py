@@ -303,8 +303,11 @@ def _shortened(plan: Plan, blocks: list[tuple[ServicePlan, list[_Unit]]], limit:
 
     text = assemble()
     while len(text) > limit and added:  # the estimate above is close; fences or counts may grow it a little
-        b, i = added.pop()
-        keep[b].discard(i)
+        over = len(text) - limit
+        while over > 0 and added:  # leave out the last taken until the excess is made up, then check again
+            b, i = added.pop()
+            keep[b].discard(i)
+            over -= blocks[b][1][i].size
         text = assemble()
     return text if len(text) <= limit else _cut(text, limit)
 

@@ -17,7 +17,7 @@ from planner.actions import Action, CreateService, RegisterTaskDefinition
 from planner.diff import Change, plain
 
 _CONTAINER = re.compile(r"^containerDefinitions\[(.+?)\](?=$|\.|\[)")
-_WHOLE_CONTAINER = re.compile(r"^containerDefinitions\[(.+)\]$")
+_WHOLE_CONTAINER = re.compile(r"^containerDefinitions\[([^\]]+)\]$")
 _TOP_LEVEL = re.compile(r"^[A-Za-z]+$")
 
 
