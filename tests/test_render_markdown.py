@@ -143,3 +143,17 @@ def test_new_containers_are_shown_as_written_task_fields_first_image_first():
     assert '"8125/udp"' not in md and "versionConsistency" not in md and '"hostPort"' not in md
     order = [md.index(s) for s in ('+ cpu: "512"', "+ containerDefinitions[app].image", "+ containerDefinitions[statsd]: {")]
     assert order == sorted(order)
+
+
+def test_task_fields_first_then_each_container_image_first():
+    from planner.render import text
+
+    app = dict(TASK["containerDefinitions"][0], image="nginx:1.27", environment=[{"name": "LOG_LEVEL", "value": "debug"}])
+    sidecar = {"name": "log", "image": "fluent-bit:2", "environment": [{"name": "A", "value": "1"}]}
+    was_sidecar = dict(sidecar, image="fluent-bit:1", environment=[{"name": "A", "value": "0"}])
+    plan = build_plan([(desired(task=dict(TASK, memory="1024", containerDefinitions=[app, sidecar])),
+                        live(task=dict(TASK, containerDefinitions=[TASK["containerDefinitions"][0], was_sidecar])))])
+    for out in (markdown.render(plan), text.render(plan)):
+        order = [out.index(s) for s in ("memory: ", "containerDefinitions[app].image", "containerDefinitions[app].environment[LOG_LEVEL]",
+                                        "containerDefinitions[log].image", "containerDefinitions[log].environment[A]")]
+        assert order == sorted(order), out
