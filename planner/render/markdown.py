@@ -1,87 +1,225 @@
 """`--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY` (tfcmt/Atlantis style).
 
-A heading with the result, the summary line, blocked changes and removals called out at the top,
-a table of services, then per changed service a `<details>` block holding a ```diff block. GitHub
-caps comments near 64 KB: output over `LIMIT` characters is shortened service by service, each
-block closed properly and followed by a visible note; never cut mid-block. No ANSI codes.
+A heading with the result, the summary line, blocked changes and removals called out at the top
+(removals grouped per service), a table of services, then per changed service a `<details>` block
+holding a ```diff block. GitHub refuses a comment over 65,536 characters: the whole comment stays
+within `limit` (default `LIMIT`). Shortening drops whole changes, never part of one: it keeps
+every service's action lines, blocked lines and important changes (image, cpu/memory, containers
+added or removed, task definition, desired count, deployment) before the rest, takes the rest
+service by service in turn, and opens a shortened service with an index of what it changed. The
+callouts and the table shorten too ("and 240 more removals in 12 services"); every shortened part
+says where the full plan is. No ANSI codes; nothing a user wrote becomes HTML (escape.py).
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+import attrs
+
 from planner.actions import Action, details
 from planner.appspec import appspec_yaml
-from planner.diff import ChangeKind
+from planner.diff import Change, ChangeKind
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.render import escape
 from planner.render.mask import mask_change, patterns_for
-from planner.render.text import format_value
+from planner.render.text import changed_words, format_value
+from planner.render.values import shown_changes
 
-LIMIT = 60_000
+LIMIT = 60_000  # GitHub refuses a comment over 65,536 characters
+FULL_PLAN = "the full plan is in the run's log (`ecsplan plan` prints it as text)"
+WHY = "GitHub refuses comments over 65,536 characters"
 
 
-def _diff_lines(service: ServicePlan) -> list[str]:
+@attrs.frozen
+class _Unit:
+    """Lines that are shown or left out together (one change, one action's heading); `rank` 0 is
+    always shown, 1 (important) before 2 (the rest)."""
+
+    lines: tuple[str, ...]
+    rank: int
+    paths: tuple[str, ...] = ()
+
+    @property
+    def size(self) -> int:
+        return sum(len(line) + 1 for line in self.lines)
+
+
+_IMPORTANT = re.compile(
+    r"^(cpu|memory|taskDefinition|desiredCount|deploymentConfiguration.*"
+    r"|containerDefinitions\[[^\]]+\](\.(image|cpu|memory|memoryReservation))?)$")
+
+
+def _units(service: ServicePlan) -> list[_Unit]:
     """The service's plan as diff lines: `+` added, `-` removed; a change is its old value as a
     `-` line and its new value as a `+` line, so GitHub colours both."""
     patterns = patterns_for(service.sensitive, service.secret_values)
-    lines: list[str] = []
+    units = [_Unit((f"# deployment: {escape.text(line)}",), 1) for line in service.deployment_lines()]
     for b in service.blocked:
-        lines.append(f"! blocked: {b.path}: {format_value(b.before)} -> {format_value(b.after)}")
-        lines.append(f"!   {b.reason}")
+        units.append(_Unit((f"! blocked: {escape.text(b.path)}: {format_value(b.before)} -> {format_value(b.after)}",
+                            f"!   {escape.text(b.reason)}"), 0, (b.path,)))
     for action in service.actions:
-        lines.extend(_action_lines(action, patterns))
+        units.extend(_action_units(action, patterns))
+    return units
+
+
+def _diff_lines(service: ServicePlan) -> list[str]:
+    return [line for u in _units(service) for line in u.lines]
+
+
+def _action_units(action: Action, patterns: tuple[str, ...]) -> list[_Unit]:
+    head = f"# {action.TYPE.label}" + (f": {escape.text(action.note)}" if action.note else "")
+    units = [_Unit((head,), 0)]
+    for raw in shown_changes(action):
+        units.append(_Unit(tuple(_change_lines(mask_change(raw, patterns))), 1 if _IMPORTANT.match(raw.path) else 2, (raw.path,)))
+    shown = [f"  {key}: {escape.text(', '.join(value) if isinstance(value, list) else str(value))}"
+             for key, value in details(action).items() if key != "appspec"]  # the AppSpec: its own block below
+    if shown:
+        units.append(_Unit(tuple(shown), 1))
+    return units
+
+
+def _change_lines(c: Change) -> list[str]:
+    path = escape.text(c.path)
+    lines: list[str] = []
+    if c.before is not None:
+        lines.extend(_signed("-", f"{path}: {format_value(c.before)}"))
+    if c.after is not None:
+        lines.extend(_signed("+", f"{path}: {format_value(c.after)}"))
+    words = changed_words(c) if c.before is not None and c.after is not None else None
+    if words is not None:
+        lines.append(f"  changed words: {words}")
     return lines
 
 
-def _action_lines(action: Action, patterns: tuple[str, ...]) -> list[str]:
-    head = f"# {action.TYPE.label}" + (f": {action.note}" if action.note else "")
-    lines = [head]
-    for raw in action.changes:
-        c = mask_change(raw, patterns)
-        if c.before is not None:
-            lines.extend(_signed("-", f"{c.path}: {format_value(c.before)}"))
-        if c.after is not None:
-            lines.extend(_signed("+", f"{c.path}: {format_value(c.after)}"))
-    for key, value in details(action).items():
-        if key == "appspec":
-            continue  # shown as its own block below
-        shown = ", ".join(value) if isinstance(value, list) else value
-        lines.append(f"  {key}: {shown}")
-    return lines
+WRAP = 160  # a diff block does not wrap: a longer line goes on, marked `…`, on the next
 
 
 def _signed(sign: str, text: str) -> list[str]:
-    """Every line of a (possibly multi-line) value carries the sign, so GitHub colours it all."""
-    return [f"{sign} {line}" for line in text.splitlines()]
+    """Every line of a (possibly multi-line) value carries the sign, so GitHub colours it all;
+    a line over WRAP characters continues on the next ones."""
+    out = []
+    for line in text.split("\n"):
+        out.append(f"{sign} {line[:WRAP]}")
+        out.extend(f"{sign} … {line[i:i + WRAP]}" for i in range(WRAP, len(line), WRAP))
+    return out
 
 
 def _appspec_block(service: ServicePlan) -> list[str]:
     for action in service.actions:
         shown = details(action)
         if "appspec" in shown:
-            return ["", "AppSpec it will send:", "", "```yaml", appspec_yaml(shown["appspec"]).rstrip(), "```"]
+            return ["", "AppSpec it will send:", "", *escape.fence(escape.lines(appspec_yaml(shown["appspec"]).rstrip()).split("\n"), "yaml")]
     return []
 
 
-def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
+_ENTRY = re.compile(r"^(.+\.[A-Za-z]+)\[[^\]]*\]$")  # containerDefinitions[app].environment[X] -> ...environment
+
+
+def _group(path: str) -> str:
+    m = _ENTRY.match(path)
+    return m.group(1) if m else path
+
+
+def _index(units: list[_Unit], hidden: list[_Unit], width: int = 1500) -> list[str]:
+    """What the service changes, by path, keyed entries counted under their list, and how many
+    of each this comment leaves out: `environment (30, 28 not shown)`."""
+    groups = Counter(_group(p) for u in units for p in u.paths)
+    left_out = Counter(_group(p) for u in hidden for p in u.paths)
+    parts = []
+    for path, n in groups.items():
+        out = left_out[path]
+        counts = [str(n)] if n > 1 else []
+        if out:
+            counts.append("not shown" if out == n else f"{out} not shown")
+        parts.append(escape.text(path) + (f" ({', '.join(counts)})" if counts else ""))
+    line, shown = "# changes:", 0
+    for part in parts:
+        if len(line) + len(part) > width:
+            break
+        line += (" " if shown == 0 else ", ") + part
+        shown += 1
+    if shown < len(parts):
+        line += f", and {len(parts) - shown} more"
+    return [line]
+
+
+def _service_block(service: ServicePlan, units: list[_Unit], keep: set[int] | None = None) -> list[str]:
+    """`keep`: the indices of the units shown (None: all of them)."""
     kinds = ", ".join(a.TYPE.label for a in service.actions) or "blocked"
-    lines = _diff_lines(service)
-    shown, hidden = (lines, 0) if max_lines is None or len(lines) <= max_lines else (lines[:max_lines], len(lines) - max_lines)
-    out = [
-        f"<details><summary><b>{service.ref.service}</b> ({service.ref.cluster}, {service.controller.value}): {kinds}</summary>",
-        "",
-        "```diff",
-        *shown,
-        "```",
-    ]
+    shown = [u for i, u in enumerate(units) if keep is None or i in keep]
+    hidden = [u for i, u in enumerate(units) if keep is not None and i not in keep]
+    body = [line for u in shown for line in u.lines]
     if hidden:
-        out.append(f"\n**Shortened:** {hidden} more line{'s' if hidden != 1 else ''} of this service's plan not shown "
-                   "(GitHub caps comments near 64 KB); run `ecsplan plan` for the full plan.")
-    else:
+        body = _index(units, hidden) + body
+    out = [
+        f"<details><summary><b>{escape.html_text(service.ref.service)}</b> ({escape.html_text(service.ref.cluster)}, "
+        f"{service.controller.value}): {kinds}</summary>",
+        "",
+        *escape.fence(body, "diff"),
+    ]
+    if not hidden:
         out.extend(_appspec_block(service))
     out += ["", "</details>", ""]
     return out
 
 
-def _header(plan: Plan) -> list[str]:
+def _blocked_items(plan: Plan, max_items: int | None) -> list[str]:
+    blocked = plan.blocked
+    shown = blocked if max_items is None else blocked[: max(max_items, 1)]
+    lines = [f"> - {escape.code(str(ref))} {escape.code(b.path)}: {escape.markdown_text(b.reason)}" for ref, b in shown]
+    if len(shown) < len(blocked):
+        lines.append(f"> - and {len(blocked) - len(shown)} more; {FULL_PLAN}")
+    return lines
+
+
+def _table_services(plan: Plan, max_items: int | None) -> list[ServicePlan]:
+    """All services; past `max_items` rows, the services with changes first."""
+    if max_items is None or len(plan.services) <= max_items:
+        return list(plan.services)
+    return sorted(plan.services, key=lambda s: not s.has_changes)[:max_items]
+
+
+def _table_rest(plan: Plan, max_items: int | None) -> list[str]:
+    if max_items is None or len(plan.services) <= max_items:
+        return []
+    rest = sorted(plan.services, key=lambda s: not s.has_changes)[max_items:]
+    changed = sum(1 for s in rest if s.has_changes)
+    return [f"| and {len(rest)} more service{'s' if len(rest) != 1 else ''} ({changed} with changes) | | | |"]
+
+
+def _removals_callout(plan: Plan, max_items: int | None) -> list[str]:
+    """The removals, one line per service; past `max_items`, the paths shared among the services
+    listed (`max_items` of them at most) and the rest counted ("and 240 more removals in 12
+    services")."""
+    per_service: dict[str, list[str]] = {}
+    for s in plan.services:
+        for a in s.actions:
+            for c in a.changes:
+                if c.kind is ChangeKind.REMOVE:
+                    per_service.setdefault(str(s.ref), []).append(c.path)
+    if not per_service:
+        return []
+    lines = ["> [!WARNING]", "> This plan removes:"]
+    listed = list(per_service.items()) if max_items is None else list(per_service.items())[:max_items]
+    each = None if max_items is None else max(1, max_items // max(len(listed), 1))
+    for ref, paths in listed:
+        take = paths if each is None else paths[:each]
+        more = f", and {len(paths) - len(take)} more" if len(take) < len(paths) else ""
+        lines.append(f"> - {escape.code(ref)}: " + ", ".join(escape.code(p) for p in take) + more)
+    rest = list(per_service.values())[len(listed):]
+    if rest:
+        n = sum(len(paths) for paths in rest)
+        more = " more" if listed else ""
+        lines.append(f"> - {'and ' if listed else ''}{n}{more} removal{'s' if n != 1 else ''} in "
+                     f"{len(rest)}{more} service{'s' if len(rest) != 1 else ''}; {FULL_PLAN}")
+    lines.append("")
+    return lines
+
+
+def _header(plan: Plan, max_items: int | None = None) -> list[str]:
+    """`max_items`: how many blocked changes, removals and table rows are listed (None: all)."""
     changed = [s for s in plan.services if s.has_changes]
     command = {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
     if plan.blocked:
@@ -94,37 +232,109 @@ def _header(plan: Plan) -> list[str]:
     if plan.blocked:
         lines.append("> [!CAUTION]")
         lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")
-        for ref, b in plan.blocked:
-            lines.append(f"> - `{ref}` `{b.path}`: {b.reason}")
+        lines.extend(_blocked_items(plan, max_items))
         lines.append("")
-    removals = [(s.ref, c.path) for s in plan.services for a in s.actions for c in a.changes if c.kind is ChangeKind.REMOVE]
-    if removals:
-        lines.append("> [!WARNING]")
-        lines.append("> This plan removes:")
-        lines.extend(f"> - `{ref}` `{path}`" for ref, path in removals)
-        lines.append("")
+    lines.extend(_removals_callout(plan, max_items))
     lines += ["| service | cluster | controller | plan |", "|---|---|---|---|"]
-    for s in plan.services:
+    for s in _table_services(plan, max_items):
         what = ", ".join(f"`{a.TYPE.label}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
         if s.blocked and s.actions:
             what += ", **blocked**"
-        lines.append(f"| {s.ref.service} | {s.ref.cluster} | {s.controller.value} | {what} |")
+        lines.append(f"| {escape.markdown_text(s.ref.service)} | {escape.markdown_text(s.ref.cluster)} | {s.controller.value} | {what} |")
+    lines.extend(_table_rest(plan, max_items))
     lines.append("")
     return lines
 
 
+def _blocks(plan: Plan) -> list[tuple[ServicePlan, list[_Unit]]]:
+    return [(s, _units(s)) for s in plan.services if s.has_changes]
+
+
+def _join(lines: list[str]) -> str:
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def render(plan: Plan, *, limit: int = LIMIT) -> str:
-    head = _header(plan)
-    changed = [s for s in plan.services if s.has_changes]
-    full = "\n".join(head + [line for s in changed for line in _service_block(s, None)])
+    """The plan as Markdown, at most `limit` characters."""
+    blocks = _blocks(plan)
+    full = _join(_header(plan) + [line for s, units in blocks for line in _service_block(s, units)])
     if len(full) <= limit:
-        return full.rstrip() + "\n"
-    # Too long: give every service the same share, in lines, and shrink until it fits.
-    budget = max(max(len(_diff_lines(s)) for s in changed), 1)
-    while budget > 1:
-        budget = max(budget * 3 // 4, 1)
-        text = "\n".join(head + [line for s in changed for line in _service_block(s, budget)])
-        if len(text) <= limit:
-            return text.rstrip() + "\n"
-    text = "\n".join(head + [line for s in changed for line in _service_block(s, 1)])
-    return text.rstrip() + "\n"
+        return full
+    return _shortened(plan, blocks, limit)
+
+
+def _shortened(plan: Plan, blocks: list[tuple[ServicePlan, list[_Unit]]], limit: int) -> str:
+    note = ["> [!NOTE]", f"> **Shortened:** this plan is longer than GitHub allows ({WHY}): each service shows its "
+            f"important changes first and an index of all it changes; {FULL_PLAN}.", ""]
+    # Every service's skeleton (rank 0: action lines, blocked lines, the index).
+    keep: list[set[int]] = [{i for i, u in enumerate(units) if u.rank == 0} for _, units in blocks]
+    sizes = [len(_join(_service_block(s, units, k))) for (s, units), k in zip(blocks, keep)]
+    important = sum(sizes) + sum(u.size for _, units in blocks for u in units if u.rank == 1)
+    # The top: callouts and table as full as leaves room for every service's important changes,
+    # or taking an eighth of the room at most.
+    heads = [_header(plan, max_items=items) + note for items in (None, 100, 30, 10, 0)]
+    head = next((h for h in heads if len(_join(h)) + important <= limit), None) \
+        or next((h for h in heads if len(_join(h)) <= limit // 8), heads[-1])
+    total = len(_join(head))
+    n_services = 0
+    tail_room = 300  # the note on services left out
+    for size in sizes:  # as many services as fit (all but in extreme plans)
+        if total + size + tail_room > limit:
+            break
+        total += size
+        n_services += 1
+    # Then the changes: important ones (rank 1) first, each service in turn, then the rest.
+    order = sorted((u.rank, pos, b, i) for b, (_, units) in enumerate(blocks[:n_services])
+                   for rank in (1, 2) for pos, (i, u) in enumerate((i, u) for i, u in enumerate(units) if u.rank == rank))
+    added: list[tuple[int, int]] = []
+    for _, _, b, i in order:
+        size = blocks[b][1][i].size
+        if total + size + tail_room <= limit:
+            keep[b].add(i)
+            added.append((b, i))
+            total += size
+
+    def assemble() -> str:
+        lines = head + [line for (s, units), k in zip(blocks[:n_services], keep) for line in _service_block(s, units, k)]
+        if n_services < len(blocks):
+            n = len(blocks) - n_services
+            lines.append(f"**Shortened:** {n} more service{'s' if n != 1 else ''} with changes not shown ({WHY}); {FULL_PLAN}.")
+        return _join(lines)
+
+    text = assemble()
+    while len(text) > limit and added:  # the estimate above is close; fences or counts may grow it a little
+        over = len(text) - limit
+        while over > 0 and added:  # leave out the last taken until the excess is made up, then check again
+            b, i = added.pop()
+            keep[b].discard(i)
+            over -= blocks[b][1][i].size
+        text = assemble()
+    return text if len(text) <= limit else _cut(text, limit)
+
+
+def _cut(text: str, limit: int) -> str:
+    """The last resort (a top too long on its own): whole lines up to the limit, an open code
+    block and `<details>` closed, and the note."""
+    note = f"\n**Shortened:** the rest of this plan is not shown ({WHY}); {FULL_PLAN}.\n"
+    out: list[str] = []
+    fence: str | None = None
+    open_details = 0
+    used = 0
+    for line in text.split("\n"):
+        closing = (len(fence) + 1 if fence else 0) + open_details * len("\n</details>\n")
+        if used + len(line) + 1 + closing + len(note) > limit:
+            break
+        out.append(line)
+        used += len(line) + 1
+        if fence is None and line.startswith("```"):
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        elif fence is not None and line == fence:
+            fence = None
+        elif fence is None and line.startswith("<details>"):
+            open_details += 1
+        elif fence is None and line == "</details>":
+            open_details -= 1
+    if fence:
+        out.append(fence)
+    out.extend(["", "</details>", ""] * open_details)
+    return "\n".join(out).rstrip() + "\n" + note

@@ -11,23 +11,33 @@ from planner.appspec import appspec_yaml
 from planner.diff import Change, plain
 from planner.execute import ApplyReport
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.render import escape
 from planner.render.inline import inline_diff
 from planner.render.mask import SENSITIVE, mask_change, patterns_for
+from planner.render.values import shown_changes
 
 _COLORS = {"+": "\033[32m", "~": "\033[33m", "-": "\033[31m", "!": "\033[31;1m", "bold": "\033[1m", "dim": "\033[2m"}
 _RESET = "\033[0m"
 
 
 def format_value(value: Any, indent: str = "") -> str:
+    """JSON as written (non-ASCII as is), unprintable characters escaped (escape.py); a long
+    map or list over several lines, each continued with `indent`."""
     value = plain(value)
     if value == KNOWN_AFTER_APPLY or value == SENSITIVE:
         return str(value)
-    text = json.dumps(value, sort_keys=True, default=str)
+    text = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
     flat_list = isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value)
     if isinstance(value, (dict, list)) and len(text) > (120 if flat_list else 70):  # a command line stays on one line
-        pretty = json.dumps(value, sort_keys=True, indent=2, default=str)
-        return pretty.replace("\n", "\n" + indent)
-    return text
+        pretty = json.dumps(value, sort_keys=True, indent=2, default=str, ensure_ascii=False)
+        return escape.lines(pretty).replace("\n", "\n" + indent)
+    return escape.text(text)
+
+
+def changed_words(change: Change) -> str | None:
+    """The changed-words line of a long text value (inline.py), escaped; None when `old -> new` says it."""
+    words = inline_diff(plain(change.before), plain(change.after))
+    return None if words is None else escape.text(words)
 
 
 class _Painter:
@@ -42,12 +52,13 @@ class _Painter:
 
 def render_change(change: Change, paint: _Painter, indent: str = "      ") -> str:
     deeper = indent + "    "
+    path = escape.text(change.path)
     if change.before is None:
-        return f"{indent}{paint('+', '+')} {change.path}: {format_value(change.after, deeper)}"
+        return f"{indent}{paint('+', '+')} {path}: {format_value(change.after, deeper)}"
     if change.after is None:
-        return f"{indent}{paint('-', '-')} {change.path}: {format_value(change.before, deeper)}"
-    line = f"{indent}{paint('~', '~')} {change.path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
-    words = inline_diff(plain(change.before), plain(change.after))
+        return f"{indent}{paint('-', '-')} {path}: {format_value(change.before, deeper)}"
+    line = f"{indent}{paint('~', '~')} {path}: {format_value(change.before, deeper)} -> {format_value(change.after, deeper)}"
+    words = changed_words(change)
     if words is not None:
         line += f"\n{deeper}{paint('dim', 'changed words:')} {words}"
     return line
@@ -57,33 +68,33 @@ def _action_lines(action: Action, patterns: tuple[str, ...], paint: _Painter) ->
     marker = action.TYPE.symbol
     head = f"  {paint(marker, marker)} {paint('bold', action.TYPE.label)}"
     if action.note:
-        head += f": {action.note}"
+        head += f": {escape.text(action.note)}"
     lines = [head]
-    for change in action.changes:
+    for change in shown_changes(action):
         lines.append(render_change(mask_change(change, patterns), paint))
     for key, value in details(action).items():
         if key == "appspec":
-            body = appspec_yaml(value).rstrip().replace("\n", "\n          ")
+            body = escape.lines(appspec_yaml(value).rstrip()).replace("\n", "\n          ")
             lines.append(f"        appspec:\n          {body}")
         else:
             shown = ", ".join(value) if isinstance(value, list) else value
-            lines.append(f"        {key}: {shown}")
+            lines.append(f"        {key}: {escape.text(str(shown))}")
     return lines
 
 
 def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
     patterns = patterns_for(service.sensitive, service.secret_values)
-    title = f"# {service.ref.service} (cluster {service.ref.cluster}, controller {service.controller.value})"
+    title = f"# {escape.text(service.ref.service)} (cluster {escape.text(service.ref.cluster)}, controller {service.controller.value})"
     if not service.has_changes:
         return [paint("dim", title + ": no changes")]
     lines = [paint("bold", title)]
     if service.source:
-        lines.append(paint("dim", f"  from {service.source}"))
+        lines.append(paint("dim", f"  from {escape.text(service.source)}"))
     for line in service.deployment_lines():
-        lines.append(paint("dim", f"  deployment: {line}"))
+        lines.append(paint("dim", f"  deployment: {escape.text(line)}"))
     for b in service.blocked:
-        lines.append(f"  {paint('!', '! blocked')} {b.path}: {format_value(b.before)} -> {format_value(b.after)}")
-        lines.append(f"      {b.reason}")
+        lines.append(f"  {paint('!', '! blocked')} {escape.text(b.path)}: {format_value(b.before)} -> {format_value(b.after)}")
+        lines.append(f"      {escape.text(b.reason)}")
     for action in service.actions:
         lines.extend(_action_lines(action, patterns, paint))
     return lines
@@ -108,8 +119,8 @@ def report_lines(report: ApplyReport) -> list[str]:
     lines = []
     if report.done:
         lines.append("Done:")
-        lines.extend(f"  {ref}: {t.label}: {detail}" for ref, t, detail in report.done)
+        lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in report.done)
     if report.not_done:
         lines.append("Not done:")
-        lines.extend(f"  {ref}: {t.label}" for ref, t in report.not_done)
+        lines.extend(f"  {escape.text(str(ref))}: {t.label}" for ref, t in report.not_done)
     return lines
