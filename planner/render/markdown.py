@@ -1,8 +1,10 @@
 """`--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY` (tfcmt/Atlantis style).
 
-A heading with the result, the summary line, blocked changes and removals called out at the top,
-a table of services, then per changed service a `<details>` block holding a ```diff block. GitHub
-caps comments near 64 KB: output over `LIMIT` characters is shortened service by service, each
+A heading with what changes and how many risks, a context line (account, region, configs, commit,
+plan id), the summary line, risks, blocked changes and removals called out at the top, a table of
+services with each one's headline (planner/risk.py), then per changed service a `<details>` block
+holding a ```diff block; a plan without changes is its heading, the context and the services
+collapsed. GitHub caps comments near 64 KB: output over `LIMIT` characters is shortened service by service, each
 block closed properly and followed by a visible note; never cut mid-block. No ANSI codes.
 """
 
@@ -12,8 +14,10 @@ from planner.actions import Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import ChangeKind
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.planfile import plan_id, short_id
 from planner.render.mask import mask_change, patterns_for
 from planner.render.text import format_value
+from planner.risk import headline, risks
 
 LIMIT = 60_000
 
@@ -62,7 +66,7 @@ def _appspec_block(service: ServicePlan) -> list[str]:
 
 
 def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
-    kinds = ", ".join(a.TYPE.label for a in service.actions) or "blocked"
+    kinds = headline(service)
     lines = _diff_lines(service)
     shown, hidden = (lines, 0) if max_lines is None or len(lines) <= max_lines else (lines[:max_lines], len(lines) - max_lines)
     out = [
@@ -81,16 +85,67 @@ def _service_block(service: ServicePlan, max_lines: int | None) -> list[str]:
     return out
 
 
-def _header(plan: Plan) -> list[str]:
-    changed = [s for s in plan.services if s.has_changes]
-    command = {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
+def _command(plan: Plan) -> str:
+    return {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _title(plan: Plan) -> str:
+    """`## ecsplan plan: 3 of 12 services change, 2 risks`: what changes and what to look at."""
+    changed = sum(1 for s in plan.services if s.has_changes)
+    if not changed:
+        return f"## {_command(plan)}: no changes ({_plural(len(plan.services), 'service')})"
+    what = f"{changed} of {_plural(len(plan.services), 'service')} change{'s' if changed == 1 else ''}"
+    found = sum(len(risks(s)) for s in plan.services)
+    if found:
+        what += f", {_plural(found, 'risk')}"
     if plan.blocked:
-        title = f"## {command}: blocked changes, apply will refuse this plan"
-    elif changed:
-        title = f"## {command}: {len(changed)} of {len(plan.services)} service{'s' if len(plan.services) != 1 else ''} will change"
-    else:
-        title = f"## {command}: no changes"
-    lines = [title, "", f"**{summary_line(plan)}**", ""]
+        return f"## {_command(plan)}: blocked changes, apply will refuse this plan ({what})"
+    return f"## {_command(plan)}: {what}"
+
+
+def _context(plan: Plan) -> str:
+    """Where the plan comes from and which one it is: account, region, config files, commit, plan id."""
+    parts = []
+    if plan.account:
+        parts.append(f"account `{plan.account}`")
+    if plan.region:
+        parts.append(f"region `{plan.region}`")
+    sources = list(dict.fromkeys(s.source for s in plan.services if s.source))
+    if sources:
+        shown = ", ".join(f"`{p}`" for p in sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+        parts.append(f"config{'s' if len(sources) != 1 else ''} {shown}")
+    if plan.commit:
+        parts.append(f"commit `{plan.commit[:7]}`")
+    parts.append(f"plan id `{short_id(plan_id(plan))}`")
+    return " · ".join(parts)
+
+
+def _risk_callout(plan: Plan) -> list[str]:
+    """The risks, before everything else but the heading (blocked changes have their own callout)."""
+    found = [(s.ref, r) for s in plan.services for r in risks(s, include_blocked=False)]
+    if not found:
+        return []
+    lines = ["> [!WARNING]", "> Look twice at:"]
+    lines.extend(f"> - `{ref}` `{r.path}`: {r.reason}" for ref, r in found)
+    return [*lines, ""]
+
+
+def _clean(plan: Plan) -> list[str]:
+    """A plan without changes: one line, the context, the services collapsed."""
+    lines = [_title(plan), "", _context(plan), "", f"<details><summary>{_plural(len(plan.services), 'service')}, no changes</summary>", ""]
+    lines.extend(f"- `{s.ref}` ({s.controller.value})" for s in plan.services)
+    return [*lines, "", "</details>", ""]
+
+
+def _header(plan: Plan) -> list[str]:
+    if not plan.has_changes:
+        return _clean(plan)
+    lines = [_title(plan), "", _context(plan), "", f"**{summary_line(plan)}**", ""]
+    lines += _risk_callout(plan)
     if plan.blocked:
         lines.append("> [!CAUTION]")
         lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")
@@ -105,10 +160,7 @@ def _header(plan: Plan) -> list[str]:
         lines.append("")
     lines += ["| service | cluster | controller | plan |", "|---|---|---|---|"]
     for s in plan.services:
-        what = ", ".join(f"`{a.TYPE.label}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
-        if s.blocked and s.actions:
-            what += ", **blocked**"
-        lines.append(f"| {s.ref.service} | {s.ref.cluster} | {s.controller.value} | {what} |")
+        lines.append(f"| {s.ref.service} | {s.ref.cluster} | {s.controller.value} | {headline(s)} |")
     lines.append("")
     return lines
 
