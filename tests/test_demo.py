@@ -1,7 +1,7 @@
 """The front door: `ecsplan demo` end to end in a subprocess, as a new user runs it."""
 
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
