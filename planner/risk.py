@@ -312,8 +312,7 @@ def risks(service: ServicePlan, *, include_blocked: bool = True) -> list[Risk]:
         elif isinstance(action, (UpdateService, CreateService)):
             out += _deployment_risks(action.changes, exists=exists)
         elif isinstance(action, CreateDeployment):
-            config = action.deployment_config or (service.codedeploy.deployment_config if service.codedeploy else None)
-            if config == ALL_AT_ONCE:
+            if action.deployment_config == ALL_AT_ONCE:  # the deployment group's, as the plan read it
                 out.append(Risk("codedeploy.deploymentConfig", f"{ALL_AT_ONCE}: all traffic shifts to the new tasks at once"))
     if include_blocked:
         out += [Risk(b.path, f"blocked, apply refuses the plan: {b.reason}") for b in service.blocked]

@@ -39,10 +39,13 @@ def task(**container):
     return t
 
 
-def planned(want_task=TASK, want_service=SERVICE, have_task=TASK, have_service=SERVICE, *, breaker=False, exists=True, options=PlanOptions()):
+def planned(want_task=TASK, want_service=SERVICE, have_task=TASK, have_service=SERVICE, *, breaker=False, have_dc=None, exists=True,
+            options=PlanOptions()):
     lv = live(task=have_task, service=have_service, exists=exists)
     if breaker and lv.service is not None:
         lv.service.description["deploymentConfiguration"]["deploymentCircuitBreaker"] = {"enable": True, "rollback": True}
+    if have_dc and lv.service is not None:
+        lv.service.description["deploymentConfiguration"].update(have_dc)
     return build_service_plan(desired(task=want_task, service=want_service), lv, options)
 
 
@@ -118,6 +121,14 @@ RISKS = {
         [Risk("containerDefinitions[app].image",
               "image registry.local:5000/nginx is untagged (it means :latest): the tasks run whatever the tag points to when they start")],
     ),
+    "desiredCount 1 to 0": (
+        dict(want_service=dict(SERVICE, desiredCount=0), have_service=dict(SERVICE, desiredCount=1)),
+        [Risk("desiredCount", "scales 1 -> 0: every task of the service stops")],
+    ),
+    "privileged false to true": (
+        dict(want_task=task(privileged=True), have_task=task(privileged=False)),
+        [Risk("containerDefinitions[app].privileged", "privileged: true: container app gets root access to the host")],
+    ),
     "blocked change": (
         dict(want_service=dict(SERVICE, launchType="EC2")),
         [Risk("launchType", "blocked, apply refuses the plan: the launch type cannot be changed in place: UpdateService cannot change it; "
@@ -133,7 +144,7 @@ def test_each_risk_with_its_reason(name):
 
 
 NOT_RISKS = {
-    "minimumHealthyPercent 100": dict(want_service=dc(minimumHealthyPercent=100, maximumPercent=150)),
+    "minimumHealthyPercent 100": dict(want_service=dc(minimumHealthyPercent=100), have_dc={"minimumHealthyPercent": 50}),
     "a tagged image": dict(want_task=task(image="nginx:1.27")),
     "an image by digest": dict(want_task=task(image="nginx@sha256:" + "a" * 64)),
     "a role unchanged": dict(want_task=dict(TASK, cpu="512", taskRoleArn=ROLE + "web"), have_task=dict(TASK, taskRoleArn=ROLE + "web")),
@@ -212,6 +223,10 @@ HEADLINES = {
         dict(want_task=dict(TASK, cpu="512", memory="1024", taskRoleArn=ROLE + "a", executionRoleArn=ROLE + "b", pidMode="task")),
         "new revision: cpu 256 -> 512, executionRoleArn, memory 512 -> 1024, 2 more",
     ),
+    "containers replaced": (dict(want_task=dict(TASK, containerDefinitions=[dict(TASK["containerDefinitions"][0], name="web")])),
+                            "new revision: -container app, +container web"),
+    "a task field deep down": (dict(want_task=dict(TASK, volumes=[{"name": "data", "host": {"sourcePath": "/b"}}]),
+                                    have_task=dict(TASK, volumes=[{"name": "data", "host": {"sourcePath": "/a"}}])), "new revision: volumes"),
     "scale": (dict(want_service=dict(SERVICE, desiredCount=0)), "scale 2 -> 0"),
     "service fields": (dict(want_service=dict(SERVICE, enableExecuteCommand=True, tags=[])), "update enableExecuteCommand, tags"),
     "restart": (dict(options=PlanOptions(force_new_deployment=True)), "restart"),
