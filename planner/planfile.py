@@ -23,6 +23,7 @@ from planner.errors import PlanError
 from planner.integrity import check_plan_id
 from planner.model import Controller, DeploymentGroupInfo, ServiceRef
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.risk import headline, risks
 
 FORMAT_VERSION = 2
 
@@ -76,6 +77,9 @@ def to_document(plan: Plan, *, include_payloads: bool) -> dict[str, Any]:
         }
         if s.deployment_lines():
             entry["deployment"] = s.deployment_lines()
+        if not include_payloads:  # for people and scripts; derived, so a plan file (and its plan_id) leaves them out
+            entry["headline"] = headline(s)
+            entry["risks"] = [r.to_json() for r in risks(s)]
         if include_payloads:
             entry.update(
                 {

@@ -141,7 +141,7 @@ def test_summary_files(deployed, tmp_path):
     res = ok(deployed.run("plan", "--summary-file", str(summary), "--github-step-summary",
                           env={**CHANGES, "GITHUB_STEP_SUMMARY": str(step)}))
     assert "register_task_definition" in res.stdout  # the normal output is unchanged
-    assert summary.read_text().startswith("## ecsplan plan: 1 of 1 service will change")
+    assert summary.read_text().startswith("## ecsplan plan: 1 of 1 service changes")
     assert step.read_text().startswith("# earlier step\n") and "```diff" in step.read_text()
     res = deployed.run("plan", "--github-step-summary", env={"GITHUB_STEP_SUMMARY": None})
     assert res.returncode == 1 and "GITHUB_STEP_SUMMARY is not set" in res.stderr

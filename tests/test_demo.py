@@ -1,6 +1,7 @@
 """The front door: `ecsplan demo` end to end in a subprocess, as a new user runs it."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,7 @@ def test_demo_runs_the_whole_loop():
     assert '~ containerDefinitions[web].image: "public.ecr.aws/nginx/nginx:1.25" -> "public.ecr.aws/nginx/nginx:1.27"' in out
     assert "Plan: 1 to register, 1 to update." in out
     assert "deployment completed" in out and "Apply complete" in out
-    assert "No changes. The live services match the definitions.\nexit code: 0" in out
+    assert re.search(r"No changes. The live services match the definitions.\nPlan id: [0-9a-f]{12}\nexit code: 0", out)
     assert "ECS deployment circuit breaker: tasks failed to start; ECS rolled back to web:2" in out
     # blue/green beside the rolling service, planned together; the re-plan is clean after the swap
     assert "# web (cluster ecsplan-demo, controller ECS): no changes" in out

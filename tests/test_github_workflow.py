@@ -317,7 +317,7 @@ def test_the_plan_job_end_to_end_on_the_sandbox(project, tmp_path):
     saved = json.loads((project.path / "plan.json").read_text())
     assert got == {"exitcode": "2", "plan_id": saved["plan_id"], "blocked": "0"} and re.fullmatch(r"[0-9a-f]{64}", saved["plan_id"])
     assert body.startswith(f"<!-- ecsplan plan_id={saved['plan_id']} head_sha={HEAD} run_id=42 -->\n")
-    assert "## ecsplan plan: 1 of 1 service will change" in body and "1.27" in body
+    assert "## ecsplan plan: 1 of 1 service changes" in body and "1.27" in body
 
     sd = project.path / "ecs-service-def.json"
     sd.write_text(sd.read_text().replace('"launchType": "FARGATE"', '"launchType": "EC2"'))

@@ -20,7 +20,7 @@ def test_long_plans_are_shortened_with_a_note_and_balanced_fences():
     assert len(full) > 60_000 >= len(short)
     assert "**Shortened:**" in short and "the full plan is in the run's log (`ecsplan plan` prints it as text)" in short
     assert short.count("```") % 2 == 0 and short.count("<details>") == short.count("</details>")
-    assert short.startswith("## ecsplan plan: 1 of 1 service will change")
+    assert short.startswith("## ecsplan plan: 1 of 1 service changes")
 
 
 def test_short_plans_are_not_shortened():
@@ -42,8 +42,8 @@ def test_a_rollback_plan_is_headed_as_a_rollback():
     from planner.plan import Purpose
 
     plan = build_plan([(desired(task=dict(TASK, cpu="512")), live())])
-    assert markdown.render(attrs.evolve(plan, purpose=Purpose.ROLLBACK)).startswith("## ecsplan rollback: 1 of 1 service will change")
-    assert markdown.render(plan).startswith("## ecsplan plan: 1 of 1 service will change")
+    assert markdown.render(attrs.evolve(plan, purpose=Purpose.ROLLBACK)).startswith("## ecsplan rollback: 1 of 1 service changes")
+    assert markdown.render(plan).startswith("## ecsplan plan: 1 of 1 service changes")
 
 
 def many(plan, n):

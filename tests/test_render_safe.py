@@ -75,7 +75,7 @@ def test_text_shows_control_characters_escaped(evil):
     assert "\x1b[31mred" not in coloured
     # Each line is what the renderer made: a header, a marked change or its continuation.
     for line in out.splitlines():
-        assert line == "" or line.startswith(("ecsplan will", "# s", "  ", "Plan:")), line
+        assert line == "" or line.startswith(("ecsplan will", "# s", "  ", "Plan:", "Plan id: ", "Risks:")), line
 
 
 def test_escape_text():

@@ -1,14 +1,16 @@
 """`--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY` (tfcmt/Atlantis style).
 
-A heading with the result, the summary line, blocked changes and removals called out at the top
-(removals grouped per service), a table of services, then per changed service a `<details>` block
-holding a ```diff block. GitHub refuses a comment over 65,536 characters: the whole comment stays
-within `limit` (default `LIMIT`). Shortening drops whole changes, never part of one: it keeps
-every service's action lines, blocked lines and important changes (image, cpu/memory, containers
-added or removed, task definition, desired count, deployment) before the rest, takes the rest
-service by service in turn, and opens a shortened service with an index of what it changed. The
-callouts and the table shorten too ("and 240 more removals in 12 services"); every shortened part
-says where the full plan is. No ANSI codes; nothing a user wrote becomes HTML (escape.py).
+A heading with what changes and how many risks, a context line (account, region, configs, commit,
+plan id), the summary line, then the risks (planner/risk.py), blocked changes and removals (grouped
+per service) called out at the top, a table of services with each one's headline, then per changed
+service a `<details>` block holding a ```diff block; a plan without changes is its heading, the
+context and the services collapsed. GitHub refuses a comment over 65,536 characters: the whole
+comment stays within `limit` (default `LIMIT`). Shortening drops whole changes, never part of one:
+it keeps every service's action lines, blocked lines and important changes (image, cpu/memory,
+containers added or removed, task definition, desired count, deployment) before the rest, takes the
+rest service by service in turn, and opens a shortened service with an index of what it changed.
+The callouts and the table shorten too ("and 240 more removals in 12 services"); every shortened
+part says where the full plan is. No ANSI codes; nothing a user wrote becomes HTML (escape.py).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from planner.actions import Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import Change, ChangeKind
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.planfile import plan_id, short_id
 from planner.render import escape
 from planner.render.mask import mask_change, patterns_for
 from planner.render.text import changed_words, format_value
 from planner.render.values import shown_changes
+from planner.risk import headline, risks
 
 LIMIT = 60_000  # GitHub refuses a comment over 65,536 characters
 FULL_PLAN = "the full plan is in the run's log (`ecsplan plan` prints it as text)"
@@ -147,7 +151,7 @@ def _index(units: list[_Unit], hidden: list[_Unit], width: int = 1500) -> list[s
 
 def _service_block(service: ServicePlan, units: list[_Unit], keep: set[int] | None = None) -> list[str]:
     """`keep`: the indices of the units shown (None: all of them)."""
-    kinds = ", ".join(a.TYPE.label for a in service.actions) or "blocked"
+    kinds = escape.html_text(headline(service))
     shown = [u for i, u in enumerate(units) if keep is None or i in keep]
     hidden = [u for i, u in enumerate(units) if keep is not None and i not in keep]
     body = [line for u in shown for line in u.lines]
@@ -218,17 +222,71 @@ def _removals_callout(plan: Plan, max_items: int | None) -> list[str]:
     return lines
 
 
-def _header(plan: Plan, max_items: int | None = None) -> list[str]:
-    """`max_items`: how many blocked changes, removals and table rows are listed (None: all)."""
-    changed = [s for s in plan.services if s.has_changes]
-    command = {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
+def _command(plan: Plan) -> str:
+    return {Purpose.ROLLBACK: "ecsplan rollback", Purpose.CONTINUE: "ecsplan continue"}.get(plan.purpose, "ecsplan plan")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _title(plan: Plan) -> str:
+    """`## ecsplan plan: 3 of 12 services change, 2 risks`: what changes and what to look at."""
+    changed = sum(1 for s in plan.services if s.has_changes)
+    if not changed:
+        return f"## {_command(plan)}: no changes ({_plural(len(plan.services), 'service')})"
+    what = f"{changed} of {_plural(len(plan.services), 'service')} change{'s' if changed == 1 else ''}"
+    found = sum(len(risks(s)) for s in plan.services)
+    if found:
+        what += f", {_plural(found, 'risk')}"
     if plan.blocked:
-        title = f"## {command}: blocked changes, apply will refuse this plan"
-    elif changed:
-        title = f"## {command}: {len(changed)} of {len(plan.services)} service{'s' if len(plan.services) != 1 else ''} will change"
-    else:
-        title = f"## {command}: no changes"
-    lines = [title, "", f"**{summary_line(plan)}**", ""]
+        return f"## {_command(plan)}: blocked changes, apply will refuse this plan ({what})"
+    return f"## {_command(plan)}: {what}"
+
+
+def _context(plan: Plan) -> str:
+    """Where the plan comes from and which one it is: account, region, config files, commit, plan id."""
+    parts = []
+    if plan.account:
+        parts.append(f"account {escape.code(plan.account)}")
+    if plan.region:
+        parts.append(f"region {escape.code(plan.region)}")
+    sources = list(dict.fromkeys(s.source for s in plan.services if s.source))
+    if sources:
+        shown = ", ".join(escape.code(p) for p in sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+        parts.append(f"config{'s' if len(sources) != 1 else ''} {shown}")
+    if plan.commit:
+        parts.append(f"commit {escape.code(plan.commit[:7])}")
+    parts.append(f"plan id `{short_id(plan_id(plan))}`")
+    return " · ".join(parts)
+
+
+def _risk_callout(plan: Plan, max_items: int | None = None) -> list[str]:
+    """The risks, before everything else but the heading (blocked changes have their own callout)."""
+    found = [(s.ref, r) for s in plan.services for r in risks(s, include_blocked=False)]
+    if not found:
+        return []
+    shown = found if max_items is None else found[: max(max_items, 1)]
+    lines = ["> [!WARNING]", "> Look twice at:"]
+    lines.extend(f"> - {escape.code(str(ref))} {escape.code(r.path)}: {escape.markdown_text(r.reason)}" for ref, r in shown)
+    if len(shown) < len(found):
+        lines.append(f"> - and {len(found) - len(shown)} more; {FULL_PLAN}")
+    return [*lines, ""]
+
+
+def _clean(plan: Plan) -> list[str]:
+    """A plan without changes: one line, the context, the services collapsed."""
+    lines = [_title(plan), "", _context(plan), "", f"<details><summary>{_plural(len(plan.services), 'service')}, no changes</summary>", ""]
+    lines.extend(f"- {escape.code(str(s.ref))} ({s.controller.value})" for s in plan.services)
+    return [*lines, "", "</details>", ""]
+
+
+def _header(plan: Plan, max_items: int | None = None) -> list[str]:
+    """`max_items`: how many risks, blocked changes, removals and table rows are listed (None: all)."""
+    if not plan.has_changes:
+        return _clean(plan)
+    lines = [_title(plan), "", _context(plan), "", f"**{summary_line(plan)}**", ""]
+    lines += _risk_callout(plan, max_items)
     if plan.blocked:
         lines.append("> [!CAUTION]")
         lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")
@@ -237,9 +295,7 @@ def _header(plan: Plan, max_items: int | None = None) -> list[str]:
     lines.extend(_removals_callout(plan, max_items))
     lines += ["| service | cluster | controller | plan |", "|---|---|---|---|"]
     for s in _table_services(plan, max_items):
-        what = ", ".join(f"`{a.TYPE.label}`" for a in s.actions) or ("**blocked**" if s.blocked else "no changes")
-        if s.blocked and s.actions:
-            what += ", **blocked**"
+        what = escape.markdown_text(headline(s))
         lines.append(f"| {escape.markdown_text(s.ref.service)} | {escape.markdown_text(s.ref.cluster)} | {s.controller.value} | {what} |")
     lines.extend(_table_rest(plan, max_items))
     lines.append("")

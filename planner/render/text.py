@@ -11,10 +11,12 @@ from planner.appspec import appspec_yaml
 from planner.diff import Change, plain
 from planner.execute import ApplyReport
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.planfile import plan_id, short_id
 from planner.render import escape
 from planner.render.inline import inline_diff
 from planner.render.mask import SENSITIVE, mask_change, patterns_for
 from planner.render.values import shown_changes
+from planner.risk import headline, risks
 
 _COLORS = {"+": "\033[32m", "~": "\033[33m", "-": "\033[31m", "!": "\033[31;1m", "bold": "\033[1m", "dim": "\033[2m"}
 _RESET = "\033[0m"
@@ -87,7 +89,7 @@ def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
     title = f"# {escape.text(service.ref.service)} (cluster {escape.text(service.ref.cluster)}, controller {service.controller.value})"
     if not service.has_changes:
         return [paint("dim", title + ": no changes")]
-    lines = [paint("bold", title)]
+    lines = [paint("bold", title), f"  {escape.text(headline(service))}"]
     if service.source:
         lines.append(paint("dim", f"  from {escape.text(service.source)}"))
     for line in service.deployment_lines():
@@ -100,6 +102,15 @@ def render_service(service: ServicePlan, paint: _Painter) -> list[str]:
     return lines
 
 
+def risk_lines(plan: Plan, paint: _Painter) -> list[str]:
+    """`Risks:` and one line per risk (service: path: reason), first thing after the legend;
+    nothing when there is none."""
+    found = [(s.ref, r) for s in plan.services for r in risks(s)]
+    if not found:
+        return []
+    return [paint("!", "Risks:"), *(f"  {paint('!', '!')} {escape.text(str(ref))}: {escape.text(r.path)}: {escape.text(r.reason)}" for ref, r in found), ""]
+
+
 def render(plan: Plan, *, color: bool = False) -> str:
     paint = _Painter(color)
     lines: list[str] = []
@@ -107,10 +118,12 @@ def render(plan: Plan, *, color: bool = False) -> str:
         doing = "roll back with" if plan.purpose is Purpose.ROLLBACK else "perform"
         lines.append(f"ecsplan will {doing} the following actions (+ create, ~ update in place, - remove):")
         lines.append("")
+        lines.extend(risk_lines(plan, paint))
     for service in plan.services:
         lines.extend(render_service(service, paint))
         lines.append("")
     lines.append(paint("bold", summary_line(plan)))
+    lines.append(f"Plan id: {short_id(plan_id(plan))}")
     return "\n".join(lines) + "\n"
 
 
