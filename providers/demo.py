@@ -26,7 +26,8 @@ REGION = "us-east-1"
 
 
 @contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
+def environ_set(**values: str) -> Iterator[None]:
+    """These environment variables set while the block runs, then as they were."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -146,18 +147,18 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
             out("demo failed: the re-plan is not clean")
         return not again.has_changes
 
-    with _env(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05"), AWS_DEFAULT_REGION=REGION):
+    with environ_set(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05"), AWS_DEFAULT_REGION=REGION):
         with sandbox.in_process():
             ctx = app.Context(settings=AwsSettings(region=REGION), progress=progress)
             heading("ecsplan demo: an in-process sandbox (moto + real-ECS rollout behaviour); no AWS account, no network.")
             net = seed_network(ctx.session.client)
             out("Seeding: `ecsplan apply` of the demo service on nginx:1.25 ...")
-            with _env(**net, IMAGE_TAG="1.25"):
+            with environ_set(**net, IMAGE_TAG="1.25"):
                 apply(app.make_plan(ctx, load_desired([config])))
             out(f"Seeded cluster ecsplan-demo: service web on nginx:1.25, 2 tasks, in subnet {net['DEMO_SUBNET_ID']}.")
             out(f"Config: {rel} (ecspresso format; the image tag comes from {{{{ env `IMAGE_TAG` }}}}).")
 
-            with _env(**net, IMAGE_TAG="1.27"):
+            with environ_set(**net, IMAGE_TAG="1.27"):
                 desired = load_desired([config])
                 heading(f"1. A new image: IMAGE_TAG=1.27 ecsplan plan -c {rel}")
                 plan = app.make_plan(ctx, desired)
@@ -171,7 +172,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 if not replan_is_clean([config]):
                     return 1
 
-            with _env(**net, IMAGE_TAG="broken-1"):
+            with environ_set(**net, IMAGE_TAG="broken-1"):
                 heading(f"4. An image that never becomes healthy: IMAGE_TAG=broken-1 ecsplan apply -c {rel} --auto-approve")
                 bad = app.make_plan(ctx, load_desired([config]))
                 report = app.run_apply(ctx, bad, wait=True, timeout=None, resume_hint="ecsplan wait")
@@ -185,7 +186,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
             bg_config = str(DEMO_DIR / "bluegreen" / "ecspresso.yml")
             folder = os.path.relpath(DEMO_DIR)
             lb = seed_load_balancer(ctx.session.client, net)
-            with _env(**net, **lb, IMAGE_TAG="1.25"):
+            with environ_set(**net, **lb, IMAGE_TAG="1.25"):
                 heading("5. A blue/green service (deploymentController CODE_DEPLOY) behind an ALB with two target groups")
                 out("Seeding: `ecsplan apply` of web-bg on nginx:1.25, then its CodeDeploy application, deployment group")
                 out("and an auto scaling target, as a team would have them ...")
@@ -195,7 +196,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                     ServiceNamespace="ecs", ResourceId="service/ecsplan-demo/web-bg",
                     ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=4,
                 )
-            with _env(**net, **lb, IMAGE_TAG="1.27"):
+            with environ_set(**net, **lb, IMAGE_TAG="1.27"):
                 flags = "--suspend-autoscaling --rollback-events DEPLOYMENT_FAILURE"
                 options = PlanOptions(suspend_autoscaling=True, rollback_events=("DEPLOYMENT_FAILURE",))
                 heading(f"6. Both services in one plan: IMAGE_TAG=1.27 ecsplan plan -c {folder} {flags}")
@@ -214,11 +215,11 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
             native_config = str(DEMO_DIR.parent / "native" / "ecspresso.yml")
             native_rel = os.path.relpath(native_config)
             native_lb = seed_native_load_balancer(ctx.session.client, net, lb)
-            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.25"):
+            with environ_set(**net, **lb, **native_lb, IMAGE_TAG="1.25"):
                 heading("9. An ECS-native blue/green service (strategy BLUE_GREEN, a Lambda hook, bake time), beside the others")
                 out("Seeding: `ecsplan apply` of web-native on nginx:1.25 ...")
                 apply(app.make_plan(ctx, load_desired([native_config])))
-            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.27"):
+            with environ_set(**net, **lb, **native_lb, IMAGE_TAG="1.27"):
                 heading(f"10. IMAGE_TAG=1.27 ecsplan apply -c {native_rel} --auto-approve")
                 plan = app.make_plan(ctx, load_desired([native_config]))
                 out(render_text.render(plan, color=color).rstrip())
@@ -226,7 +227,7 @@ def run(*, color: bool, out: Callable[[str], None] = print) -> int:
                 out("Apply complete: the service deployment is SUCCESSFUL, its bake time over; ECS swapped the target groups.")
                 if not replan_is_clean([native_config], " (the swapped target groups are not a change)"):
                     return 1
-            with _env(**net, **lb, **native_lb, IMAGE_TAG="1.28", DEMO_HOOK="ValidateFail"):
+            with environ_set(**net, **lb, **native_lb, IMAGE_TAG="1.28", DEMO_HOOK="ValidateFail"):
                 heading(f"11. A hook that fails: IMAGE_TAG=1.28 DEMO_HOOK=ValidateFail ecsplan apply -c {native_rel} --auto-approve")
                 report = app.run_apply(ctx, app.make_plan(ctx, load_desired([native_config])), wait=True, timeout=None, resume_hint="ecsplan wait")
                 if report.error is None:

@@ -28,12 +28,11 @@ starts (exit 1).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shlex
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 import attrs
@@ -42,6 +41,7 @@ from planner.config import CONFIG_NAMES, find_configs
 from planner.errors import ConfigError, Interrupted, PlannerError
 from planner.model import Controller, DesiredService
 from providers import app
+from providers.demo import environ_set
 from providers.errors import ProviderError
 from providers.sandbox import fixed_ids
 from providers.session import AwsSettings, aws_errors
@@ -51,20 +51,6 @@ from providers.session import AwsSettings, aws_errors
 class SeedReport:
     seeded: tuple[str, ...] = ()  # config paths whose services were created (or were there)
     skipped: tuple[tuple[str, str], ...] = ()  # (config path, why)
-
-
-@contextlib.contextmanager
-def _env(**values: str) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _network(d: DesiredService) -> tuple[list[str], list[str]]:
@@ -94,7 +80,7 @@ def seed(folder: str, *, endpoint_url: str, region: str, say: Callable[[str], No
     by_region: dict[str, list[tuple[str, DesiredService]]] = {}
     for path, d in loaded:
         by_region.setdefault(d.region or region, []).append((path, d))
-    with _env(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05")):
+    with environ_set(ECSPLAN_POLL_INTERVAL=os.environ.get("ECSPLAN_POLL_INTERVAL", "0.05")):
         for name, items in sorted(by_region.items()):
             done, problems = _seed_region(name, items, endpoint_url=endpoint_url, say=say)
             seeded.extend(done)
@@ -202,7 +188,7 @@ def serve(*, port: int, folder: str | None, region: str, out: TextIO, err: TextI
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         if folder is not None:
-            with _env(**CREDENTIALS, AWS_REGION=region):
+            with environ_set(**CREDENTIALS, AWS_REGION=region):
                 report = seed(folder, endpoint_url=server.endpoint_url, region=region,
                               say=lambda line: print(f"ecsplan sandbox: {line}", file=err, flush=True))
             if report.skipped:
