@@ -67,6 +67,16 @@ def _count(text: str) -> int:
     return value
 
 
+def _parallelism(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return value
+
+
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key:
@@ -123,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--profile", help="AWS profile (default: AWS_PROFILE)")
     g.add_argument("--endpoint-url", help="send API calls here (default: AWS_ENDPOINT_URL), e.g. a local moto server")
     common.add_argument("--no-color", action="store_true", help="no ANSI colour (NO_COLOR is honoured too)")
+    common.add_argument("--parallelism", type=_parallelism, default=8, metavar="N", help="how many services to read / apply at once (default 8)")
 
     shaping = _Parser(add_help=False)
     g = shaping.add_argument_group("plan options (they shape the plan, so a saved plan carries them)")
@@ -276,7 +287,7 @@ def _progress(line: str) -> None:
 def _context(args: argparse.Namespace, desired: Sequence[Any] = (), region: str | None = None) -> Any:
     app = _app()
     settings = app.AwsSettings(region=region or app.region_for(desired, args.region), profile=args.profile, endpoint_url=args.endpoint_url)
-    return app.Context(settings=settings, out=sys.stdout, progress=_progress)
+    return app.Context(settings=settings, out=sys.stdout, progress=_progress, parallelism=args.parallelism)
 
 
 def _desired(args: argparse.Namespace, needs_service: str = "") -> list[Any]:

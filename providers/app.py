@@ -74,17 +74,20 @@ __all__ = [
 
 @attrs.define
 class Context:
-    """One run: the AWS session and where output goes."""
+    """One run: the AWS session, where output goes, and how many calls / services at once
+    (`--parallelism`)."""
 
     settings: AwsSettings
     out: TextIO = sys.stdout
     progress: Callable[[str], None] = print
     _session: Session | None = None
+    parallelism: int = 8
 
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self.settings)
+            pool = max(self.settings.max_pool_connections, self.parallelism)
+            self._session = Session(attrs.evolve(self.settings, max_pool_connections=pool))
         return self._session
 
 
@@ -105,7 +108,7 @@ def load_project(
 def read(
     ctx: Context, desired: Sequence[DesiredService], *, history: bool = False, deployment_status: bool = False, autoscaling: bool = False
 ) -> dict[ServiceRef, LiveState]:
-    reader = AwsReader(ctx.session, history=history, deployment_status=deployment_status, autoscaling=autoscaling)
+    reader = AwsReader(ctx.session, history=history, deployment_status=deployment_status, autoscaling=autoscaling, parallelism=ctx.parallelism)
     return reader.read([ReadTarget.of(d) for d in desired])
 
 
@@ -163,7 +166,7 @@ def run_apply(
     """`until`: how far CodeDeploy deployments are followed (--wait-until)."""
     session = ctx.session
     waiter = AwsWaiter(session, resume_hint=resume_hint, until=until) if wait else None
-    return apply_plan(plan, reader=AwsReader(session), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
+    return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
 
 
 def run_wait(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from typing import Any, Iterator
 
 import attrs
@@ -21,10 +22,14 @@ class AwsSettings:
     endpoint_url: str | None = None  # boto3 also honours AWS_ENDPOINT_URL itself
     retry_mode: str = "standard"  # or "adaptive" for large multi-service runs
     max_attempts: int = 8
+    # HTTP connections each client keeps (botocore's default is 10): as many as the calls made at once.
+    max_pool_connections: int = 10
 
 
 class Session:
-    """Clients are made once per service name and shared by the reader, applier and waiter."""
+    """Clients are made once per service name and shared by the reader, applier and waiter, also
+    between threads: a boto3 client is thread-safe once made, a boto3 Session is not, so every
+    client is made under one lock. The caller identity is read once."""
 
     def __init__(self, settings: AwsSettings) -> None:
         self.settings = settings
@@ -33,15 +38,23 @@ class Session:
         region = settings.region or os.environ.get("AWS_REGION") or None
         with aws_errors("starting an AWS session"):
             self._boto = boto3.Session(profile_name=settings.profile, region_name=region)
+        self._region: str | None = self._boto.region_name
         self._clients: dict[str, Any] = {}
         self._identity: tuple[str | None, str | None] | None = None
+        self._lock = threading.Lock()  # guards self._boto and self._clients
+        self._identity_lock = threading.Lock()
 
     @property
     def region(self) -> str | None:
-        return self._boto.region_name
+        return self._region
 
     def client(self, name: str) -> Any:
-        if name not in self._clients:
+        client = self._clients.get(name)
+        if client is not None:
+            return client
+        with self._lock:
+            if name in self._clients:  # made by another thread meanwhile
+                return self._clients[name]
             if not self.region:
                 raise AwsError(
                     "no AWS region: set `region:` in the config, pass --region, or set AWS_REGION"
@@ -49,6 +62,7 @@ class Session:
             config = botocore.config.Config(
                 retries={"mode": self.settings.retry_mode, "max_attempts": self.settings.max_attempts},
                 user_agent_extra="ecsplan",
+                max_pool_connections=self.settings.max_pool_connections,
             )
             kwargs: dict[str, Any] = {"config": config}
             if self.settings.endpoint_url:
@@ -59,11 +73,12 @@ class Session:
 
     def identity(self) -> tuple[str | None, str | None]:
         """(region, account id); the account comes from STS once per run."""
-        if self._identity is None:
-            with aws_errors("reading the caller identity (sts:GetCallerIdentity)"):
-                account = self.client("sts").get_caller_identity().get("Account")
-            self._identity = (self.region, account)
-        return self._identity
+        with self._identity_lock:
+            if self._identity is None:
+                with aws_errors("reading the caller identity (sts:GetCallerIdentity)"):
+                    account = self.client("sts").get_caller_identity().get("Account")
+                self._identity = (self.region, account)
+            return self._identity
 
 
 @contextlib.contextmanager

@@ -92,3 +92,29 @@ def test_the_commit_a_plan_names(tmp_path) -> None:
     event.write_text("[]")
     assert commit_of(pr) == "mergesha"
     assert commit_of({}) is None
+
+
+# ---- --parallelism ------------------------------------------------------------------------------
+
+
+def test_parallelism_defaults_to_8_on_every_command_that_reads() -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["plan"]).parallelism == 8
+    assert parser.parse_args(["status", "--parallelism", "3"]).parallelism == 3
+    assert parser.parse_args(["apply", "--parallelism", "1"]).parallelism == 1
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "many"])
+def test_parallelism_below_1_is_a_usage_error_naming_the_option(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        cli.build_parser().parse_args(["plan", "--parallelism", value])
+    assert info.value.code == cli.EXIT_ERROR
+    assert capsys.readouterr().err.endswith(f"ecsplan: error: argument --parallelism: {value!r} is not a whole number >= 1\n")
+
+
+def test_apply_with_parallelism_0_changes_nothing(project) -> None:
+    project.aws.server.clear_requests()  # the fixture's network and cluster
+    result = project.run("apply", "--auto-approve", "--parallelism", "0")
+    assert result.returncode == 1
+    assert "ecsplan: error: argument --parallelism: '0' is not a whole number >= 1" in result.stderr
+    assert project.aws.mutations() == [] and project.aws.server.requests == []
