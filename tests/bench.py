@@ -264,18 +264,26 @@ def by_operation(calls: Counter[str]) -> str:
 # ---- the bench -----------------------------------------------------------------------------------
 
 
-def plan_row(fleet: Fleet, n: int) -> dict[str, Any]:
-    """Seed n services; measure `ecsplan plan -c DIR` and the bare minimum on them."""
+def plan_fleet(fleet: Fleet, n: int) -> tuple[Path, Path]:
+    """Seed n services; their config folder and the bare minimum's input file."""
     folder = fleet.seed(f"plan-{n}", {"fleet": range(n)})["fleet"]
     spec = fleet.workdir / f"plan-{n}" / "bare.json"
     spec.write_text(json.dumps({"region": REGION, "cluster": CLUSTER, "services": [service_name(i) for i in range(n)]}))
-    env = fleet.env()
+    return folder, spec
+
+
+def measure_bare(fleet: Fleet, spec: Path) -> Run:
+    return measure([sys.executable, str(Path(__file__).resolve()), "bare", str(spec)], fleet.env(), fleet.server)
+
+
+def plan_row(fleet: Fleet, n: int) -> dict[str, Any]:
+    """Seed n services; measure `ecsplan plan -c DIR` and the bare minimum on them."""
+    folder, spec = plan_fleet(fleet, n)
     # --detailed-exitcode: 0 clean, 2 changes; the seeded fleet plans clean.
-    plan = measure(ecsplan("plan", "-c", str(folder), "--detailed-exitcode"), env, fleet.server, ok=(0, 2))
-    base = measure([sys.executable, str(Path(__file__).resolve()), "bare", str(spec)], env, fleet.server)
+    plan = measure(ecsplan("plan", "-c", str(folder), "--detailed-exitcode"), fleet.env(), fleet.server, ok=(0, 2))
     return {
-        "n": n, "code_deploy": sum(is_code_deploy(i) for i in range(n)), "plan": plan, "bare": base,
-        "clean": plan.returncode == 0,
+        "n": n, "code_deploy": sum(is_code_deploy(i) for i in range(n)), "plan": plan,
+        "bare": measure_bare(fleet, spec), "clean": plan.returncode == 0,
     }
 
 
