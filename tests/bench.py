@@ -5,7 +5,7 @@ Not a test (pytest collects only test_*.py): it measures and prints, and exits 0
 - the sandbox server (providers.sandbox.start_server, as tests/conftest.py starts it) on 127.0.0.1;
 - for N = 1, 10, 100 services (one cluster; every 10th a CODE_DEPLOY service with its own target
   group pair and CodeDeploy application and group; the others rolling; each its own task
-  definition family), one config folder per service under a temp dir, created in the sandbox in
+  definition family), and 100 rolling ones (what the API-call budget is about), one config folder per service under a temp dir, created in the sandbox in
   process (providers.app, as tests/helpers_cli.py does);
 - `ecsplan plan -c DIR` in a subprocess: wall time, peak memory (the child's own ru_maxrss, from
   os.wait4), the API calls it made by operation (the server's record); and in the same run the
@@ -33,7 +33,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
@@ -142,9 +142,10 @@ class Fleet:
         env.update(extra)
         return env
 
-    def seed(self, label: str, groups: dict[str, range]) -> dict[str, Path]:
+    def seed(self, label: str, groups: dict[str, Sequence[int]], *, mixed: bool = True) -> dict[str, Path]:
         """Reset the sandbox; make one folder per entry of `groups` (name -> service numbers),
-        one config folder per service in it, and the services in the sandbox. Returns the folders."""
+        one config folder per service in it, and the services in the sandbox (every 10th
+        CODE_DEPLOY if `mixed`, else all rolling). Returns the folders."""
         from providers import app, demo  # noqa: PLC0415
         from providers.session import Session  # noqa: PLC0415
 
@@ -152,7 +153,7 @@ class Fleet:
         self._clients.clear()
         net = demo.seed_network(self.client, cluster=CLUSTER)
         numbers = [i for group in groups.values() for i in group]
-        code_deploy = [i for i in numbers if is_code_deploy(i)]
+        code_deploy = [i for i in numbers if mixed and is_code_deploy(i)]
         pairs: dict[int, tuple[str, str]] = {}
         listener = ""
         if code_deploy:
@@ -264,10 +265,11 @@ def by_operation(calls: Counter[str]) -> str:
 # ---- the bench -----------------------------------------------------------------------------------
 
 
-def plan_fleet(fleet: Fleet, n: int) -> tuple[Path, Path]:
+def plan_fleet(fleet: Fleet, n: int, *, mixed: bool = True) -> tuple[Path, Path]:
     """Seed n services; their config folder and the bare minimum's input file."""
-    folder = fleet.seed(f"plan-{n}", {"fleet": range(n)})["fleet"]
-    spec = fleet.workdir / f"plan-{n}" / "bare.json"
+    label = f"plan-{n}" + ("" if mixed else "-rolling")
+    folder = fleet.seed(label, {"fleet": range(n)}, mixed=mixed)["fleet"]
+    spec = fleet.workdir / label / "bare.json"
     spec.write_text(json.dumps({"region": REGION, "cluster": CLUSTER, "services": [service_name(i) for i in range(n)]}))
     return folder, spec
 
@@ -276,13 +278,13 @@ def measure_bare(fleet: Fleet, spec: Path) -> Run:
     return measure([sys.executable, str(Path(__file__).resolve()), "bare", str(spec)], fleet.env(), fleet.server)
 
 
-def plan_row(fleet: Fleet, n: int) -> dict[str, Any]:
+def plan_row(fleet: Fleet, n: int, *, mixed: bool = True) -> dict[str, Any]:
     """Seed n services; measure `ecsplan plan -c DIR` and the bare minimum on them."""
-    folder, spec = plan_fleet(fleet, n)
+    folder, spec = plan_fleet(fleet, n, mixed=mixed)
     # --detailed-exitcode: 0 clean, 2 changes; the seeded fleet plans clean.
     plan = measure(ecsplan("plan", "-c", str(folder), "--detailed-exitcode"), fleet.env(), fleet.server, ok=(0, 2))
     return {
-        "n": n, "code_deploy": sum(is_code_deploy(i) for i in range(n)), "plan": plan,
+        "n": n, "code_deploy": sum(mixed and is_code_deploy(i) for i in range(n)), "plan": plan,
         "bare": measure_bare(fleet, spec), "clean": plan.returncode == 0,
     }
 
@@ -308,7 +310,7 @@ def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, tota
         f"ecsplan bench: one run, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, sandbox server on 127.0.0.1",
         "",
         "plan: `ecsplan plan -c DIR` vs the serial bare minimum (boto3: DescribeServices 10 a call, then",
-        "DescribeTaskDefinition each), same run; every 10th service CODE_DEPLOY, the rest rolling",
+        "DescribeTaskDefinition each), same run; CD: how many of the N are CODE_DEPLOY, the rest rolling",
         "",
         "|   N | CD | plan s | bare s | plan/bare | calls | budget | peak MB | bare MB | calls by operation |",
         "|----:|---:|-------:|-------:|----------:|------:|-------:|--------:|--------:|--------------------|",
@@ -324,7 +326,7 @@ def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, tota
     unclean = [str(row["n"]) for row in rows if not row["clean"]]
     lines += [
         "",
-        "budget: ceil(N/10) + N + 2 (the target for N rolling services with distinct families)."
+        "budget: ceil(N/10) + N + 2, the target for N rolling services with distinct families (rows with CD 0)."
         + (f" NOTE: plan showed changes for N = {', '.join(unclean)}." if unclean else ""),
         "",
         f"apply: a new image, `ecsplan apply -c DIR --auto-approve`, ECSPLAN_POLL_INTERVAL={POLL_INTERVAL}",
@@ -359,9 +361,9 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory(prefix="ecsplan-bench-") as tmp:
             fleet = Fleet(server, Path(tmp))
             rows = []
-            for n in sizes:
-                rows.append(plan_row(fleet, n))
-                print(f"bench: plan of {n} measured", file=sys.stderr, flush=True)
+            for n, mixed in [*((n, True) for n in sizes), (max(sizes), False)]:
+                rows.append(plan_row(fleet, n, mixed=mixed))
+                print(f"bench: plan of {n} {'mixed' if mixed else 'rolling'} measured", file=sys.stderr, flush=True)
             one, many = apply_rows(fleet)
             print("bench: apply measured", file=sys.stderr, flush=True)
             version = version_seconds(fleet.env())
