@@ -1,5 +1,5 @@
-# `make demo` and `make test` work on a fresh machine with Python 3.11+: each creates .venv and
-# installs what it needs first.
+# `make demo`, `make test` and `make bench` work on a fresh machine with Python 3.11+: each
+# creates .venv and installs what it needs first.
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
@@ -23,6 +23,11 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/python -m pytest
+
+# How fast plan and apply are on a fleet (1, 10, 100 services) against the sandbox server:
+# a benchmark, not a test; prints Markdown tables (tests/bench.py says what it measures).
+bench: $(STAMP)
+	$(VENV)/bin/python tests/bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info
