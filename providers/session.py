@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from typing import Any, Iterator
 
 import attrs
@@ -34,6 +35,7 @@ class Session:
         with aws_errors("starting an AWS session"):
             self._boto = boto3.Session(profile_name=settings.profile, region_name=region)
         self._clients: dict[str, Any] = {}
+        self._clients_lock = threading.Lock()  # parallel apply: clients are thread-safe, making them is not
         self._identity: tuple[str | None, str | None] | None = None
 
     @property
@@ -41,6 +43,10 @@ class Session:
         return self._boto.region_name
 
     def client(self, name: str) -> Any:
+        with self._clients_lock:
+            return self._client(name)
+
+    def _client(self, name: str) -> Any:
         if name not in self._clients:
             if not self.region:
                 raise AwsError(
