@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import threading
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, Protocol, Sequence
 
 import attrs
@@ -409,6 +409,16 @@ def apply_plan(
 INTERRUPTED = "interrupted; the changes listed as done were made, a deployment may still be running"
 
 
+def _wait_all(futures: list[Future[None]]) -> None:
+    """Wait in slices: a Ctrl-C that lands just before the main thread blocks is handled at the
+    next slice at the latest (a lock wait is not always woken by the signal)."""
+    while wait(futures, timeout=WAIT_SLICE).not_done:
+        pass
+
+
+WAIT_SLICE = 0.5  # seconds
+
+
 class _Run:
     """The pool's shared state: the report (changed under one lock), the events, the emit lock."""
 
@@ -438,10 +448,12 @@ class _Run:
 
     def run(self, changing: list[ServicePlan], parallelism: int) -> None:
         pool = ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(changing))), thread_name_prefix="ecsplan-apply")
+        futures: list[Future[None]] = []
         try:
-            futures = [pool.submit(self.service, s, o) for s, o in zip(changing, self.report.services)]
             try:
-                wait(futures)
+                for service, outcome in zip(changing, self.report.services):
+                    futures.append(pool.submit(self.service, service, outcome))
+                _wait_all(futures)
             except KeyboardInterrupt:
                 self.interrupt()
                 self.emit("interrupted: no new service starts; the running ones stop at their next step")
@@ -473,8 +485,6 @@ class _Run:
             with self.lock:
                 if self.report.error is None and not isinstance(err, Halted) and isinstance(err, Exception):
                     self.report.error = err
-            if self.fail_fast:
-                self.halt.set()
         finally:
             outcome.deployment_id = result.deployment_id
 
@@ -511,6 +521,8 @@ def _apply_service(service: ServicePlan, run: _Run, emit: Emit, result: ServiceR
                     waiter.wait_rolling(service.ref, expect, limit, emit)
                 result.waited = True
     except BaseException:
+        if run.fail_fast:
+            run.halt.set()  # before this service's own clean-up: the others stop at their next action
         resume = service.action(ActionType.RESUME_AUTOSCALING)
         if resume is not None and result.autoscaling is AutoscalingState.SUSPENDED:
             emit(f"{service.ref}: the deployment did not succeed; resuming auto scaling ecsplan suspended")
