@@ -481,7 +481,9 @@ class _Run:
             if isinstance(err, KeyboardInterrupt):
                 self.interrupt()
                 err = Interrupted(INTERRUPTED)
-            outcome.status, outcome.error, outcome.reason = Outcome.FAILED, err, _first_line(err)
+            reason = _first_line(err)
+            own = f"{service.ref}: "
+            outcome.status, outcome.error, outcome.reason = Outcome.FAILED, err, reason[len(own):] if reason.startswith(own) else reason
             with self.lock:
                 if self.report.error is None and not isinstance(err, Halted) and isinstance(err, Exception):
                     self.report.error = err

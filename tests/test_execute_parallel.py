@@ -109,7 +109,7 @@ def test_a_failing_service_does_not_stop_the_others():
 
     report, _ = apply(plan, states, ThreadedWaiter({JOB: fail}), parallelism=1)
     assert report.error is failure and not report.ok
-    assert statuses(report) == {"api": ("done", ""), "job": ("failed", "prod/job: deployment d2 failed"), "web": ("done", "")}
+    assert statuses(report) == {"api": ("done", ""), "job": ("failed", "deployment d2 failed"), "web": ("done", "")}
     assert [o.ref for o in report.failed] == [JOB] and report.failed[0].error is failure
     assert report.not_done == []  # job's actions were made; its deployment failed
 
@@ -122,7 +122,7 @@ def test_fail_fast_starts_no_other_service():
 
     applier = FakeApplier()
     report, _ = apply(plan, states, ThreadedWaiter({API: fail}), parallelism=1, fail_fast=True, applier=applier)
-    assert statuses(report) == {"api": ("failed", "prod/api: failed"),
+    assert statuses(report) == {"api": ("failed", "failed"),
                                 "job": ("not started", "another service failed (--fail-fast)"),
                                 "web": ("not started", "another service failed (--fail-fast)")}
     assert len(applier.calls) == 2 and isinstance(report.error, DeploymentFailed)
@@ -148,8 +148,8 @@ def test_fail_fast_stops_a_running_service_before_its_next_action_and_resumes_it
 
     waiter = ThreadedWaiter({API: fail, WEB: lambda: (both.wait(), resuming.wait(LONG) or pytest.fail("api did not fail"))})
     report = apply_plan(plan, reader=FakeReader(states), applier=applier, waiter=waiter, emit=emit, parallelism=2, fail_fast=True)
-    assert statuses(report) == {"api": ("failed", "prod/api: failed"),
-                                "web": ("failed", "prod/web: stopped before resume_autoscaling: another service failed (--fail-fast)")}
+    assert statuses(report) == {"api": ("failed", "failed"),
+                                "web": ("failed", "stopped before resume_autoscaling: another service failed (--fail-fast)")}
     assert sorted(given for name, given in applier.calls if name == "resume") == ["service/prod/api", "service/prod/web"]
     assert isinstance(report.error, DeploymentFailed)  # the cause, not the stop it caused
 
@@ -226,3 +226,14 @@ def test_the_result_table():
         "  prod/web     not started  -            another service failed (--fail-fast)",
     ]
     assert result_lines(ApplyReport()) == []
+
+
+def test_done_actions_are_grouped_by_service_in_plan_order():
+    from planner.actions import ActionType
+    from planner.render.text import report_lines
+
+    reg, upd = ActionType.REGISTER_TASK_DEFINITION, ActionType.UPDATE_SERVICE
+    report = ApplyReport(done=[(WEB, reg, "w1"), (API, reg, "a1"), (WEB, upd, "w2"), (API, upd, "a2")],
+                         services=[ServiceOutcome(API), ServiceOutcome(WEB)])
+    assert report_lines(report)[1:] == ["  prod/api: register_task_definition: a1", "  prod/api: update_service: a2",
+                                        "  prod/web: register_task_definition: w1", "  prod/web: update_service: w2"]

@@ -131,8 +131,11 @@ def report_lines(report: ApplyReport) -> list[str]:
     """What was done and what was not: shown whenever apply stops early."""
     lines = []
     if report.done:
+        # Services ran at once: their actions grouped by service, in plan order (each in its order).
+        order = {o.ref: i for i, o in enumerate(report.services)}
+        done = sorted(report.done, key=lambda d: order.get(d[0], len(order)))
         lines.append("Done:")
-        lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in report.done)
+        lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in done)
     if report.not_done:
         lines.append("Not done:")
         lines.extend(f"  {escape.text(str(ref))}: {t.label}" for ref, t in report.not_done)
