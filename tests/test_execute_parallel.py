@@ -107,7 +107,8 @@ def test_a_failing_service_does_not_stop_the_others():
     def fail():
         raise failure
 
-    report, _ = apply(plan, states, ThreadedWaiter({JOB: fail}), parallelism=1)
+    # the defaults: one service at a time, no fail_fast
+    report = apply_plan(plan, reader=FakeReader(states), applier=FakeApplier(), waiter=ThreadedWaiter({JOB: fail}), emit=lambda _: None)
     assert report.error is failure and not report.ok
     assert statuses(report) == {"api": ("done", ""), "job": ("failed", "deployment d2 failed"), "web": ("done", "")}
     assert [o.ref for o in report.failed] == [JOB] and report.failed[0].error is failure
