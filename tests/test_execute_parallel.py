@@ -238,3 +238,18 @@ def test_done_actions_are_grouped_by_service_in_plan_order():
                          services=[ServiceOutcome(API), ServiceOutcome(WEB)])
     assert report_lines(report)[1:] == ["  prod/api: register_task_definition: a1", "  prod/api: update_service: a2",
                                         "  prod/web: register_task_definition: w1", "  prod/web: update_service: w2"]
+
+
+def test_the_aws_waiter_ends_its_pause_when_the_stop_event_is_set():
+    from providers.wait import AwsWaiter
+
+    stop = threading.Event()
+    slept: list[float] = []
+    waiter = AwsWaiter(None, stop=stop, resume_hint="ecsplan wait -c x", sleep=slept.append)  # type: ignore[arg-type]
+    waiter._pause(WEB, 0)  # not stopped: the pause is a wait on the event, not sleep
+    stop.set()
+    with pytest.raises(Interrupted, match=r"^prod/web: interrupted while waiting; .*follow it with `ecsplan wait -c x`$"):
+        waiter._pause(WEB, LONG)  # returns at once: the event is set
+    assert slept == []
+    AwsWaiter(None, sleep=slept.append)._pause(WEB, 3)  # type: ignore[arg-type]  # no event: sleep, as before
+    assert slept == [3]
