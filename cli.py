@@ -195,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how long to wait, e.g. 10m (default: the config's timeout, else 10m for rolling deployments and, for "
                    "CodeDeploy, the deployment group's ready wait + traffic shifting + termination wait + 10m, 30m-6h)")
     a.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
+    a.add_argument("--fail-fast", action="store_true",
+                   help="once a service fails, start no other and stop the running ones before their next action (a wait "
+                   "under way is followed to its end); default: the other services go on")
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
@@ -281,7 +284,10 @@ def _color(args: argparse.Namespace, stream: object) -> bool:
 
 
 def _progress(line: str) -> None:
-    print(f"{dt.datetime.now().strftime('%H:%M:%S')} {line}", flush=True)
+    # One write per line: services applied in parallel emit from several threads (the executor
+    # serialises them; a single write keeps each line whole for any other caller too).
+    sys.stdout.write(f"{dt.datetime.now().strftime('%H:%M:%S')} {line}\n")
+    sys.stdout.flush()
 
 
 def _context(args: argparse.Namespace, desired: Sequence[Any] = (), region: str | None = None) -> Any:
@@ -366,14 +372,20 @@ def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int
     app = _app()
     until = _until(args)
     app.check_wait_until(plan, until)
-    report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args), until=until)
+    report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args), until=until,
+                           fail_fast=getattr(args, "fail_fast", False))
     if report.error is not None:
-        print(f"ecsplan: error: {report.error}", file=sys.stderr)
-        for line in app.report_lines(report):
+        # Every failed service's error (several may fail in one run), else what stopped the run.
+        errors = [o.error for o in report.failed if o.error is not None] or [report.error]
+        for err in errors:
+            print(f"ecsplan: error: {err}", file=sys.stderr)
+        for line in [*app.report_lines(report), *(app.result_lines(report) if report.failed or isinstance(report.error, Interrupted) else [])]:
             print(line, file=sys.stderr)
         if not isinstance(report.error, (*USER_ERRORS, Interrupted)):
             raise report.error  # a bug: the report is printed, then the traceback
         return _exit_code(report.error)
+    if len(report.services) > 1:
+        print("\n".join(app.result_lines(report)))
     if args.no_wait:
         print(f"{done} (not waited for). Follow the deployment with `{_resume_hint(args)}`.")
     elif until is app.WaitUntil.TRAFFIC_SHIFTED:

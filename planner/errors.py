@@ -54,6 +54,10 @@ class Interrupted(PlannerError):
     """The user interrupted the run (Ctrl-C); what was done so far is reported (exit 130)."""
 
 
+class Halted(PlannerError):
+    """apply --fail-fast: another service failed, so this one stopped before its next action."""
+
+
 class LookupFailed(Exception):
     """Raised by a lookup function (tfstate, ssm, ...) handed to the template renderer: what is
     missing, in words. The renderer turns it into a TemplateError naming the file, the line and

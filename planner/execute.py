@@ -1,5 +1,6 @@
-"""Walk a Plan: refuse blocked, foreign or stale plans before any write, run actions in order
-through an Applier, stop at the first failure, and report what was done and what was not.
+"""Walk a Plan: refuse blocked, foreign or stale plans before any write, then run the services
+concurrently (bounded), each service's actions in order through an Applier, each service stopping
+at its first failure, and report every service: done, failed or not started.
 
 The executor sees protocols; providers/ implements them against AWS. Every command that changes
 something (apply, rollback) comes through here.
@@ -8,6 +9,8 @@ something (apply, rollback) comes through here.
 from __future__ import annotations
 
 import enum
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, Callable, Protocol, Sequence
 
 import attrs
@@ -29,7 +32,7 @@ from planner.actions import (
 )
 from planner.appspec import console_url
 from planner.diff import diff, plain
-from planner.errors import BlockedPlanError, Interrupted, PlanError, PlannerError, StalePlanError
+from planner.errors import BlockedPlanError, Halted, Interrupted, PlanError, PlannerError, StalePlanError
 from planner.integrity import check_plan
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
@@ -106,17 +109,6 @@ class ServiceResult:
     wait_for: RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation | None = None
     autoscaling: AutoscalingState | None = None
     waited: bool = False  # a deployment of this service was waited for and succeeded
-
-
-@attrs.define
-class ApplyReport:
-    done: list[tuple[ServiceRef, ActionType, str]] = attrs.field(factory=list)
-    not_done: list[tuple[ServiceRef, ActionType]] = attrs.field(factory=list)
-    error: Exception | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 def check_blocked(plan: Plan) -> None:
@@ -229,10 +221,12 @@ class Executor:
         result.task_definition_arn = td
         if service.controller is Controller.ECS and is_native(strategy_of(created.description)):
             # BLUE_GREEN / LINEAR / CANARY: the first deployment is a service deployment too.
-            result.wait_for = ServiceDeploymentExpectation(arn=created.description.get("currentServiceDeployment"), task_definition_arn=td)
+            result.deployment_id = created.description.get("currentServiceDeployment")
+            result.wait_for = ServiceDeploymentExpectation(arn=result.deployment_id, task_definition_arn=td)
         elif service.controller is Controller.ECS:
             primary = created.primary
-            result.wait_for = RolloutExpectation(deployment_id=primary.id if primary else None, task_definition_arn=td)
+            result.deployment_id = primary.id if primary else None
+            result.wait_for = RolloutExpectation(deployment_id=result.deployment_id, task_definition_arn=td)
         return f"created service {created.arn}"
 
     def _update_service(self, service: ServicePlan, action: UpdateService, result: ServiceResult) -> str:
@@ -261,6 +255,7 @@ class Executor:
     def _create_deployment(self, service: ServicePlan, action: CreateDeployment, result: ServiceResult) -> str:
         td = action.task_definition.resolve(result.task_definition_arn)
         deployment_id = self.applier.create_deployment(action, td)
+        result.deployment_id = deployment_id
         result.wait_for = CodeDeployExpectation(deployment_id=deployment_id, task_definition_arn=td, group=service.codedeploy)
         detail = f"created CodeDeploy deployment {deployment_id}"
         if self.region:
@@ -330,6 +325,43 @@ def check_deregister_waits(plan: Plan, waiting: bool) -> None:
         )
 
 
+class Outcome(enum.Enum):
+    DONE = "done"
+    FAILED = "failed"
+    NOT_STARTED = "not started"
+
+
+@attrs.define
+class ServiceOutcome:
+    """One service's line of the result table."""
+
+    ref: ServiceRef
+    status: Outcome = Outcome.NOT_STARTED
+    deployment_id: str | None = None
+    reason: str = ""
+    error: BaseException | None = None
+
+
+@attrs.define
+class ApplyReport:
+    done: list[tuple[ServiceRef, ActionType, str]] = attrs.field(factory=list)
+    not_done: list[tuple[ServiceRef, ActionType]] = attrs.field(factory=list)
+    error: Exception | None = None  # a check that refused the plan, Ctrl-C, else the first service failure
+    services: list[ServiceOutcome] = attrs.field(factory=list)  # plan order, services with actions
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def failed(self) -> list[ServiceOutcome]:
+        return [o for o in self.services if o.status is Outcome.FAILED]
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0]
+
+
 def apply_plan(
     plan: Plan,
     *,
@@ -338,12 +370,22 @@ def apply_plan(
     waiter: Waiter | None,
     emit: Emit,
     timeout: float | None = None,
+    parallelism: int = 1,
+    fail_fast: bool = False,
+    stop: threading.Event | None = None,
 ) -> ApplyReport:
-    """Apply in plan order, service by service; wait for each service's deployment before the
-    next service is touched, so a failed rollout stops the run with the rest untouched. Any
-    error ends the run and is kept in the report, with what was done and what was not."""
-    report = ApplyReport()
-    pending = [(s.ref, a.TYPE) for s in plan.services for a in s.actions]
+    """Every check runs before the first write of any service. Then the services run in a pool
+    of `parallelism` threads, each service's actions in order, the deployment an action starts
+    waited for before its next action. A failing service does not stop the others; with
+    `fail_fast` no new service starts and the running ones stop before their next action (a
+    wait under way is followed to its end: its deployment is running either way). Ctrl-C
+    (KeyboardInterrupt in the calling thread, or in a worker) sets `stop`, which the waiter
+    shares (its polls end at the next one): no new service starts, the running ones stop at
+    their next step. Auto scaling ecsplan suspended is resumed in every service that stopped
+    early. The report has every service: done, failed (why) or not started."""
+    changing = [s for s in plan.services if s.actions]
+    report = ApplyReport(services=[ServiceOutcome(s.ref) for s in changing])
+    report.not_done = [(s.ref, a.TYPE) for s in changing for a in s.actions]
     try:
         check_blocked(plan)
         check_code_deploy_updates(plan)
@@ -352,43 +394,125 @@ def apply_plan(
         check_identity(plan, reader)
         check_stale(plan, reader)
         executor = Executor(applier, plan.region or reader.identity()[0])
-        for service in plan.services:
-            if service.actions:
-                _apply_service(service, executor, waiter, emit, timeout, report, pending)
     except Exception as err:  # noqa: BLE001 - any failure, known or not, gets the done/not-done report
         report.error = err
+        for outcome in report.services:
+            outcome.reason = "nothing was applied"
+        return report
     except KeyboardInterrupt:
-        # Say what was done before the interrupt: a deploy tool must not leave it unsaid.
-        report.error = Interrupted("interrupted; the changes listed as done were made, a deployment may still be running")
-    report.not_done = pending
+        report.error = Interrupted("interrupted before any change; nothing was applied")
+        return report
+    _Run(report, executor, waiter, emit, timeout, fail_fast, stop or threading.Event()).run(changing, parallelism)
     return report
 
 
-def _apply_service(
-    service: ServicePlan,
-    executor: Executor,
-    waiter: Waiter | None,
-    emit: Emit,
-    timeout: float | None,
-    report: ApplyReport,
-    pending: list[tuple[ServiceRef, ActionType]],
-) -> None:
+INTERRUPTED = "interrupted; the changes listed as done were made, a deployment may still be running"
+
+
+def _wait_all(futures: list[Future[None]]) -> None:
+    """Wait in slices: a Ctrl-C that lands just before the main thread blocks is handled at the
+    next slice at the latest (a lock wait is not always woken by the signal)."""
+    while wait(futures, timeout=WAIT_SLICE).not_done:
+        pass
+
+
+WAIT_SLICE = 0.5  # seconds
+
+
+class _Run:
+    """The pool's shared state: the report (changed under one lock), the events, the emit lock."""
+
+    def __init__(self, report: ApplyReport, executor: Executor, waiter: Waiter | None, emit: Emit, timeout: float | None,
+                 fail_fast: bool, stop: threading.Event) -> None:
+        self.report, self.executor, self.waiter, self.timeout, self.fail_fast = report, executor, waiter, timeout, fail_fast
+        self.stop = stop  # Ctrl-C: shared with the waiter, whose polls end at the next one
+        self.halt = threading.Event()  # --fail-fast after a failure: no new service, no new action
+        self.lock = threading.Lock()
+        self._emit = emit
+        self.prefixed = len(report.services) > 1
+
+    def emit(self, line: str) -> None:
+        with self.lock:  # one whole line (or block) at a time, from any thread
+            self._emit(line)
+
+    def emit_for(self, ref: ServiceRef) -> Emit:
+        """Lines of a service among several: `[cluster/service] ...` (its `cluster/service: ` dropped)."""
+        if not self.prefixed:
+            return self.emit
+        own = f"{ref}: "
+
+        def emit(line: str) -> None:
+            self.emit(f"[{ref}] {line[len(own):] if line.startswith(own) else line}")
+
+        return emit
+
+    def run(self, changing: list[ServicePlan], parallelism: int) -> None:
+        pool = ThreadPoolExecutor(max_workers=max(1, min(parallelism, len(changing))), thread_name_prefix="ecsplan-apply")
+        futures: list[Future[None]] = []
+        try:
+            try:
+                for service, outcome in zip(changing, self.report.services):
+                    futures.append(pool.submit(self.service, service, outcome))
+                _wait_all(futures)
+            except KeyboardInterrupt:
+                self.interrupt()
+                self.emit("interrupted: no new service starts; the running ones stop at their next step")
+                wait(futures)
+        finally:
+            pool.shutdown(wait=True)
+        if self.stop.is_set():
+            self.report.error = Interrupted(INTERRUPTED)
+        for outcome in self.report.services:
+            if outcome.status is Outcome.NOT_STARTED and not outcome.reason:
+                outcome.reason = "interrupted" if self.stop.is_set() else "another service failed (--fail-fast)"
+
+    def interrupt(self) -> None:
+        self.stop.set()
+        self.halt.set()
+
+    def service(self, service: ServicePlan, outcome: ServiceOutcome) -> None:
+        if self.halt.is_set() or self.stop.is_set():
+            return
+        result = ServiceResult()
+        try:
+            _apply_service(service, self, self.emit_for(service.ref), result)
+            outcome.status = Outcome.DONE
+        except BaseException as err:  # noqa: BLE001 - kept in the report; Ctrl-C in a worker stops the run
+            if isinstance(err, KeyboardInterrupt):
+                self.interrupt()
+                err = Interrupted(INTERRUPTED)
+            reason = _first_line(err)
+            own = f"{service.ref}: "
+            outcome.status, outcome.error, outcome.reason = Outcome.FAILED, err, reason[len(own):] if reason.startswith(own) else reason
+            with self.lock:
+                if self.report.error is None and not isinstance(err, Halted) and isinstance(err, Exception):
+                    self.report.error = err
+        finally:
+            outcome.deployment_id = result.deployment_id
+
+
+def _apply_service(service: ServicePlan, run: _Run, emit: Emit, result: ServiceResult) -> None:
     """The service's actions in order. The deployment an action starts is waited for before the
     next action, so resume_autoscaling comes after the deployment ended; if anything fails or is
     interrupted after ecsplan suspended auto scaling, it is resumed before the error is reported."""
-    result = ServiceResult()
-    limit = timeout if timeout is not None else service.timeout_seconds
+    limit = run.timeout if run.timeout is not None else service.timeout_seconds
+    waiter = run.waiter
 
-    def run(action: Action) -> None:
+    def step(action: Action) -> None:
         emit(f"{service.ref}: {action.TYPE.label} ...")
-        detail = executor.run(service, action, result)
-        pending.remove((service.ref, action.TYPE))
-        report.done.append((service.ref, action.TYPE, detail))
+        detail = run.executor.run(service, action, result)
+        with run.lock:
+            run.report.not_done.remove((service.ref, action.TYPE))
+            run.report.done.append((service.ref, action.TYPE, detail))
         emit(f"{service.ref}: {action.TYPE.label}: {detail}")
 
     try:
         for action in service.actions:
-            run(action)
+            if run.stop.is_set():
+                raise Interrupted(f"{service.ref}: interrupted before {action.TYPE.label}")
+            if run.halt.is_set():
+                raise Halted(f"{service.ref}: stopped before {action.TYPE.label}: another service failed (--fail-fast)")
+            step(action)
             if result.wait_for is not None and waiter is not None:
                 expect, result.wait_for = result.wait_for, None
                 if isinstance(expect, CodeDeployExpectation):
@@ -399,11 +523,13 @@ def _apply_service(
                     waiter.wait_rolling(service.ref, expect, limit, emit)
                 result.waited = True
     except BaseException:
+        if run.fail_fast:
+            run.halt.set()  # before this service's own clean-up: the others stop at their next action
         resume = service.action(ActionType.RESUME_AUTOSCALING)
         if resume is not None and result.autoscaling is AutoscalingState.SUSPENDED:
             emit(f"{service.ref}: the deployment did not succeed; resuming auto scaling ecsplan suspended")
             try:
-                run(resume)
+                step(resume)
             except Exception as err:  # noqa: BLE001 - the first error is the one to report
                 emit(f"{service.ref}: could not resume auto scaling: {err}")
         raise

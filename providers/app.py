@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from typing import Callable, Mapping, Sequence, TextIO
 
 import attrs
@@ -30,7 +31,7 @@ from planner.render import markdown as render_markdown
 from planner.render import status_json
 from planner.render import text as render_text
 from planner.render.status import render as render_status
-from planner.render.text import report_lines
+from planner.render.text import report_lines, result_lines
 from planner.rollout import CodeDeployExpectation, expectation_in_progress
 from planner.version import tool_version
 from providers import ecs
@@ -64,6 +65,7 @@ __all__ = [
     "render_status",
     "render_status_json",
     "report_lines",
+    "result_lines",
     "require_services",
     "run_apply",
     "run_init",
@@ -80,8 +82,8 @@ class Context:
     settings: AwsSettings
     out: TextIO = sys.stdout
     progress: Callable[[str], None] = print
-    _session: Session | None = None
     parallelism: int = 8
+    _session: Session | None = None
 
     @property
     def session(self) -> Session:
@@ -161,12 +163,16 @@ def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollb
 
 
 def run_apply(
-    ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED
+    ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED,
+    fail_fast: bool = False,
 ) -> ApplyReport:
-    """`until`: how far CodeDeploy deployments are followed (--wait-until)."""
+    """`until`: how far CodeDeploy deployments are followed (--wait-until). Up to ctx.parallelism
+    services at once; the waiter shares the executor's stop event (Ctrl-C ends every wait)."""
     session = ctx.session
-    waiter = AwsWaiter(session, resume_hint=resume_hint, until=until) if wait else None
-    return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session), waiter=waiter, emit=ctx.progress, timeout=timeout)
+    stop = threading.Event()
+    waiter = AwsWaiter(session, resume_hint=resume_hint, until=until, stop=stop) if wait else None
+    return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session), waiter=waiter,
+                      emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop)
 
 
 def run_wait(

@@ -4,6 +4,7 @@ decide success with planner.rollout (never the services_stable waiter)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from typing import Callable
 
@@ -20,7 +21,7 @@ from planner.codedeploy import (
     traffic_shifted,
     wait_budget,
 )
-from planner.errors import DeploymentFailed, WaitTimeout
+from planner.errors import DeploymentFailed, Interrupted, WaitTimeout
 from planner.execute import Emit
 from planner.model import DeploymentGroupInfo, LiveService, ServiceEvent, ServiceRef
 from planner.native import ServiceDeploymentExpectation, paused_note
@@ -64,13 +65,23 @@ class AwsWaiter:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         until: WaitUntil = WaitUntil.SUCCEEDED,
+        stop: threading.Event | None = None,
     ) -> None:
         self.session = session
+        self.stop = stop  # set on Ctrl-C by the executor (parallel apply): the wait ends at its next poll
         self.resume_hint = resume_hint
         self.sleep = sleep
         self.clock = clock
         self.until = until  # how far CodeDeploy deployments are followed (--wait-until)
         self._routings: dict[str, TrafficRouting | None] = {}  # custom deployment configs read
+
+    def _pause(self, ref: ServiceRef, interval: float) -> None:
+        """Between two polls. With a stop event, the pause is a wait on it: Ctrl-C in the main
+        thread ends every wait (each in its own thread) at once, not after a whole interval."""
+        if self.stop is None:
+            self.sleep(interval)
+        elif self.stop.wait(interval):
+            raise Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
 
     def _describe(self, ref: ServiceRef) -> LiveService:
         with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
@@ -143,7 +154,7 @@ class AwsWaiter:
                     f"(now: {state})." + (f"\n{report}\n" if report else " ")
                     + f"Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
                 )
-            self.sleep(interval)
+            self._pause(ref, interval)
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow a CodeDeploy deployment until it Succeeded (or, with --wait-until
@@ -226,7 +237,7 @@ class AwsWaiter:
                     f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
                     f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
                 )
-            self.sleep(interval)
+            self._pause(ref, interval)
 
     def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment: print each
@@ -283,7 +294,7 @@ class AwsWaiter:
                     f"{ref}: timed out after {format_duration(timeout)} waiting for {what} (now: {state}); it goes on in ECS. "
                     f"Follow it with `{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
                 )
-            self.sleep(interval)
+            self._pause(ref, interval)
 
     def _wait_for_stop(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> str | None:
         """StopDeployment answered Pending: poll until the deployment is Stopped (or ended
@@ -307,7 +318,7 @@ class AwsWaiter:
                     f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy to stop deployment "
                     f"{expect.deployment_id}; the stop may still take effect. Follow it with `{self.resume_hint}`"
                 )
-            self.sleep(interval)
+            self._pause(ref, interval)
 
 
 def _events_since(service: LiveService, expect: RolloutExpectation, wait_started: dt.datetime) -> dt.datetime:

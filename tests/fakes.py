@@ -3,7 +3,8 @@ mypy checks them against the protocols (tests/test_execute.py assigns them to pr
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+import threading
+from typing import Any, Callable, Sequence
 
 from planner.actions import (
     ContinueServiceDeployment,
@@ -114,3 +115,20 @@ class FakeWaiter:
 
     def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         self._wait(ref, expect, timeout)
+
+
+class ThreadedWaiter(FakeWaiter):
+    """FakeWaiter for services applied at once: waits are recorded under a lock, and `behave[ref]`
+    runs in the wait's own thread (block on a barrier or an event, raise, ...)."""
+
+    def __init__(self, behave: dict[ServiceRef, Callable[[], None]] | None = None) -> None:
+        super().__init__()
+        self.behave = behave or {}
+        self.lock = threading.Lock()
+
+    def _wait(self, ref: ServiceRef, expect: RolloutExpectation | CodeDeployExpectation | ServiceDeploymentExpectation, timeout: float | None) -> None:
+        with self.lock:
+            self.waits.append((ref, expect))
+            self.timeouts.append(timeout)
+        if ref in self.behave:
+            self.behave[ref]()

@@ -163,3 +163,31 @@ def test_a_declared_monitoring_block_round_trips_and_a_change_shows(project):
     assert (change["before"][0]["resolutionSeconds"], change["after"][0]["resolutionSeconds"]) == (20, 60)
     project.deploy(env=coarser)
     project.assert_plans_clean(env=coarser)
+
+
+def test_a_fleet_applies_in_parallel_and_one_failing_service_does_not_stop_the_others(project, tmp_path):
+    import shutil
+
+    root = tmp_path / "services"
+    for name in ("api", "job", "web"):
+        shutil.copytree(project.path, root / name)
+        for file, text in (("ecspresso.yml", ("service: web", f"service: {name}")), ("ecs-task-def.json", ('"family": "web"', f'"family": "{name}"'))):
+            p = root / name / file
+            p.write_text(p.read_text().replace(*text))
+    project.deploy(config=[root])
+    # job's new image is one the sandbox's tasks fail to start: its rollout fails and rolls back
+    job = root / "job" / "ecs-task-def.json"
+    job.write_text(job.read_text().replace("{{ env `IMAGE_TAG` `1.25` }}", "broken-1"))
+    res = project.run("apply", "-c", str(root), "--auto-approve", "--parallelism", "3", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Apply complete" not in res.stdout
+    assert "[ecsplan-demo/api] update_service ..." in res.stdout and "[ecsplan-demo/job] waiting for" in res.stdout
+    table = res.stderr[res.stderr.index("Result: "):].splitlines()
+    assert table[0] == "Result: 2 done, 1 failed"
+    rows = {line.split()[0]: line.split()[1] for line in table[1:]}
+    assert rows == {"ecsplan-demo/api": "done", "ecsplan-demo/job": "failed", "ecsplan-demo/web": "done"}
+    assert "ecsplan: error: ecsplan-demo/job:" in res.stderr and "rolled back" in res.stderr
+    assert table[2].split(maxsplit=3)[3].startswith("deployment ecs-svc/")  # the reason, without the service again
+    assert project.aws.service(name="api")["taskDefinition"].endswith("api:2")
+    assert project.aws.service(name="job")["taskDefinition"].endswith("job:1")  # ECS rolled back
+    assert project.aws.service(name="web")["taskDefinition"].endswith("web:2")

@@ -9,7 +9,7 @@ from typing import Any
 from planner.actions import KNOWN_AFTER_APPLY, Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import Change, plain
-from planner.execute import ApplyReport
+from planner.execute import ApplyReport, Outcome
 from planner.plan import Plan, Purpose, ServicePlan, summary_line
 from planner.planfile import plan_id, short_id
 from planner.render import escape
@@ -131,9 +131,26 @@ def report_lines(report: ApplyReport) -> list[str]:
     """What was done and what was not: shown whenever apply stops early."""
     lines = []
     if report.done:
+        # Services ran at once: their actions grouped by service, in plan order (each in its order).
+        order = {o.ref: i for i, o in enumerate(report.services)}
+        done = sorted(report.done, key=lambda d: order.get(d[0], len(order)))
         lines.append("Done:")
-        lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in report.done)
+        lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in done)
     if report.not_done:
         lines.append("Not done:")
         lines.extend(f"  {escape.text(str(ref))}: {t.label}" for ref, t in report.not_done)
     return lines
+
+
+def result_lines(report: ApplyReport) -> list[str]:
+    """The result table, one line per service of the plan with actions, in plan order:
+    `service  done|failed|not started  deployment-id  reason` (`-` for no deployment)."""
+    if not report.services:
+        return []
+    rows = [(escape.text(str(o.ref)), o.status.value, escape.text(o.deployment_id or "-"), escape.text(o.reason)) for o in report.services]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    counts = ", ".join(f"{n} {status.value}" for status in Outcome if (n := sum(o.status is status for o in report.services)))
+    lines = [f"Result: {counts}"]
+    for row in rows:
+        lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + ("  " + row[3] if row[3] else ""))
+    return [line.rstrip() for line in lines]
