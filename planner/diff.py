@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
-from deepdiff import DeepDiff
 
 from planner.frozen import freeze
 from planner.normalize import Keyed
@@ -92,6 +91,13 @@ def format_path(path: list[Any], before: Any, after: Any, prefix: str = "") -> s
 
 def diff(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[Change]:
     """Changes from `before` (live) to `after` (desired), in a stable order."""
+    if before == after:
+        # Most services of a fleet are unchanged: no change can be reported where every value is
+        # equal (each change below is kept only if its two sides differ), and deepdiff's import
+        # (~0.15 s) and walk are not paid for them (make bench: plan of 100 services).
+        return []
+    from deepdiff import DeepDiff  # noqa: PLC0415 - only for a service that differs (see above)
+
     dd = DeepDiff(before, after, view="tree", ignore_order=False, verbose_level=2)
     paths: dict[tuple[Any, ...], None] = {}
     for report in dd.values():

@@ -66,6 +66,9 @@ def bare(spec_path: str) -> int:
 # ---- the fleet: config folders and their services in the sandbox ---------------------------------
 
 
+LATENCY_MS = 25  # a round trip to a regional AWS endpoint: tens of milliseconds
+
+
 def service_name(i: int) -> str:
     return f"svc-{i:03d}"
 
@@ -278,14 +281,24 @@ def measure_bare(fleet: Fleet, spec: Path) -> Run:
     return measure([sys.executable, str(Path(__file__).resolve()), "bare", str(spec)], fleet.env(), fleet.server)
 
 
-def plan_row(fleet: Fleet, n: int, *, mixed: bool = True) -> dict[str, Any]:
-    """Seed n services; measure `ecsplan plan -c DIR` and the bare minimum on them."""
+def plan_rows(fleet: Fleet, n: int, *, mixed: bool = True, latencies: Sequence[int] = (0,)) -> list[dict[str, Any]]:
+    """Seed n services; measure `ecsplan plan -c DIR` and the bare minimum on them, for each of
+    `latencies` (ms before each request is answered, as across a network)."""
     folder, spec = plan_fleet(fleet, n, mixed=mixed)
-    # --detailed-exitcode: 0 clean, 2 changes; the seeded fleet plans clean.
-    plan = measure(ecsplan("plan", "-c", str(folder), "--detailed-exitcode"), fleet.env(), fleet.server, ok=(0, 2))
+    return [plan_row(fleet, n, folder, spec, mixed=mixed, latency_ms=ms) for ms in latencies]
+
+
+def plan_row(fleet: Fleet, n: int, folder: Path, spec: Path, *, mixed: bool, latency_ms: int) -> dict[str, Any]:
+    fleet.server.set_latency(latency_ms / 1000)
+    try:
+        # --detailed-exitcode: 0 clean, 2 changes; the seeded fleet plans clean.
+        plan = measure(ecsplan("plan", "-c", str(folder), "--detailed-exitcode"), fleet.env(), fleet.server, ok=(0, 2))
+        base = measure_bare(fleet, spec)
+    finally:
+        fleet.server.set_latency(0)
     return {
         "n": n, "code_deploy": sum(mixed and is_code_deploy(i) for i in range(n)), "plan": plan,
-        "bare": measure_bare(fleet, spec), "clean": plan.returncode == 0,
+        "bare": base, "clean": plan.returncode == 0, "latency_ms": latency_ms,
     }
 
 
@@ -312,14 +325,17 @@ def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, tota
         "plan: `ecsplan plan -c DIR` vs the serial bare minimum (boto3: DescribeServices 10 a call, then",
         "DescribeTaskDefinition each), same run; CD: how many of the N are CODE_DEPLOY, the rest rolling",
         "",
-        "|   N | CD | plan s | bare s | plan/bare | calls | budget | peak MB | bare MB | calls by operation |",
-        "|----:|---:|-------:|-------:|----------:|------:|-------:|--------:|--------:|--------------------|",
+        "RTT: each request answered that many ms later (a real API answers in tens of ms, many at once; the",
+        f"local sandbox in about 1 ms, one Python process for all): {LATENCY_MS} ms is what concurrency is for",
+        "",
+        "|   N | CD | RTT ms | plan s | bare s | plan/bare | calls | budget | peak MB | bare MB | calls by operation |",
+        "|----:|---:|-------:|-------:|-------:|----------:|------:|-------:|--------:|--------:|--------------------|",
     ]
     for row in rows:
         plan, base = row["plan"], row["bare"]
         total_calls = sum(plan.calls.values())
         lines.append(
-            f"| {row['n']:>3} | {row['code_deploy']:>2} | {plan.seconds:>6.2f} | {base.seconds:>6.2f} "
+            f"| {row['n']:>3} | {row['code_deploy']:>2} | {row['latency_ms']:>6} | {plan.seconds:>6.2f} | {base.seconds:>6.2f} "
             f"| {plan.seconds / base.seconds:>8.2f}x | {total_calls:>5} | {budget(row['n']):>6} "
             f"| {plan.peak_mb:>7.0f} | {base.peak_mb:>7.0f} | {by_operation(plan.calls)} |"
         )
@@ -361,8 +377,8 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory(prefix="ecsplan-bench-") as tmp:
             fleet = Fleet(server, Path(tmp))
             rows = []
-            for n, mixed in [*((n, True) for n in sizes), (max(sizes), False)]:
-                rows.append(plan_row(fleet, n, mixed=mixed))
+            for n, mixed, latencies in [*((n, True, (0,)) for n in sizes), (max(sizes), False, (0, LATENCY_MS))]:
+                rows.extend(plan_rows(fleet, n, mixed=mixed, latencies=latencies))
                 print(f"bench: plan of {n} {'mixed' if mixed else 'rolling'} measured", file=sys.stderr, flush=True)
             one, many = apply_rows(fleet)
             print("bench: apply measured", file=sys.stderr, flush=True)

@@ -686,3 +686,18 @@ def test_a_deregistered_revision_is_inactive_and_still_described(aws: Aws) -> No
     active = aws.ecs.list_task_definitions(familyPrefix="web", status="ACTIVE")["taskDefinitionArns"]
     assert first in active and second not in active
     assert aws.ecs.list_task_definitions(familyPrefix="web", status="INACTIVE")["taskDefinitionArns"] == [second]
+
+
+def test_latency_is_per_server_port_and_can_be_taken_back():
+    """make bench's network round trip: only the server it is set on, by the Host header's port."""
+    from providers.sandbox import recording
+
+    recording.set_latency(41001, 0.025)
+    try:
+        assert recording._latency_of("127.0.0.1:41001") == 0.025
+        assert recording._latency_of("127.0.0.1:41002") == 0.0
+        assert recording._latency_of(None) == 0.0 and recording._latency_of("localhost") == 0.0
+        assert recording._latency_of("127.0.0.1:x") == 0.0
+    finally:
+        recording.set_latency(41001, 0)
+    assert recording._latency_of("127.0.0.1:41001") == 0.0

@@ -17,6 +17,7 @@ import copy
 import functools
 import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +78,30 @@ def _record(origin: str | None, request: RecordedRequest) -> None:
         sink.offer(origin, request)
 
 
+# Seconds each request to a server waits before moto handles it, by the server's port (default
+# none). Real AWS answers in tens of milliseconds, across the network, many requests at once; a
+# local moto server answers in about a millisecond, one Python process for all of them. `make
+# bench` sets it so that a run's concurrency is measured as against a real API; the wait is a
+# sleep, so concurrent requests overlap as they would there.
+_LATENCY: dict[int, float] = {}
+
+
+def set_latency(port: int, seconds: float) -> None:
+    if seconds > 0:
+        _LATENCY[port] = seconds
+    else:
+        _LATENCY.pop(port, None)
+
+
+def _latency_of(origin: str | None) -> float:
+    if not _LATENCY or not origin or ":" not in origin:
+        return 0.0
+    try:
+        return _LATENCY.get(int(origin.rsplit(":", 1)[1]), 0.0)
+    except ValueError:
+        return 0.0
+
+
 def recorded_requests() -> list[RecordedRequest]:
     """Every request served since this process started (all servers, in process too)."""
     return _ALL_REQUESTS.snapshot()
@@ -126,6 +151,9 @@ def _patch_record_requests(original: Callable[..., Any]) -> Callable[..., Any]:
         )
         origin = self.headers.get("Host") if getattr(self, "is_werkzeug_request", False) else None
         _record(origin, request)
+        delay = _latency_of(origin)
+        if delay:
+            time.sleep(delay)
         return original(self)
 
     return call_action

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from providers.errors import SandboxError
-from providers.sandbox.recording import RecordedRequest, _add_sink, _remove_sink, _Sink
+from providers.sandbox.recording import RecordedRequest, _add_sink, _remove_sink, _Sink, set_latency
 from providers.sandbox.registry import _MOTO_MISSING, install
 
 
@@ -36,6 +36,10 @@ class SandboxServer:
 
     def clear_requests(self) -> None:
         self._sink.clear()
+
+    def set_latency(self, seconds: float) -> None:
+        """Each request waits `seconds` before it is handled (0: none), as across a network."""
+        set_latency(self._port, seconds)
 
     def reset(self) -> None:
         """Reset all moto state (moto's own reset API) and forget the recorded requests."""
