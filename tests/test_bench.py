@@ -36,8 +36,8 @@ def test_bench_seeds_a_mixed_fleet_and_measures_the_bare_minimum(aws, tmp_path, 
     assert bare.returncode == 0 and bare.seconds > 0
     assert 10 < bare.peak_mb < 1000  # the child's own, not this process's (which holds the server)
 
-    row = {"n": 2, "code_deploy": 1, "plan": bare, "bare": bare, "clean": False}
+    row = {"n": 2, "code_deploy": 1, "plan": bare, "bare": bare, "clean": False, "latency_ms": 25}
     text = bench.report([row], bare, bare, 0.2, 1.0)
-    assert f"|   2 |  1 | {bare.seconds:>6.2f} | {bare.seconds:>6.2f} |     1.00x |     3 |      5 |" in text
+    assert f"|   2 |  1 |     25 | {bare.seconds:>6.2f} | {bare.seconds:>6.2f} |     1.00x |     3 |      5 |" in text
     assert "DescribeTaskDefinition=2 DescribeServices=1 |" in text
     assert "NOTE: plan showed changes for N = 2." in text
