@@ -1,7 +1,8 @@
 """ecsplan command line: argument parsing and exit codes only.
 
 Exit codes (DESIGN.md): 0 success / no changes, 1 error (usage errors too: argparse's 2 would
-read as "changes present"), 2 changes present with --detailed-exitcode, 130 interrupted.
+read as "changes present"), 2 changes present with --detailed-exitcode, 130 interrupted (Ctrl-C,
+SIGTERM and SIGHUP alike: a CI runner cancels a job with SIGTERM).
 
 `--version` and `--help` must be instant, so this module imports neither boto3 nor deepdiff at
 the top: each command imports the wiring (providers.app) when it runs, through `_app()`.
@@ -13,7 +14,9 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
+import threading
 from types import ModuleType
 from typing import Any, Sequence
 
@@ -541,12 +544,30 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 COMMANDS = {"plan": cmd_plan, "apply": cmd_apply, "wait": cmd_wait, "status": cmd_status, "rollback": cmd_rollback, "continue": cmd_continue, "init": cmd_init, "render": cmd_render, "demo": cmd_demo, "sandbox": cmd_sandbox}
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM / SIGHUP as Ctrl-C: a KeyboardInterrupt in the main thread, which the executor
+    turns into its stop (no new work, auto scaling ecsplan suspended resumed, done / not done)."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+# Handled like SIGINT; SIGHUP does not exist on Windows.
+INTERRUPT_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _install_signal_handlers() -> dict[int, Any]:
+    """The handlers replaced (main() puts them back), none outside the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, _interrupt) for signum in INTERRUPT_SIGNALS}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    previous = _install_signal_handlers()
     try:
         apply_ecspresso_environment(args, os.environ)
         return COMMANDS[args.command](args)
@@ -556,6 +577,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\necsplan: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 if __name__ == "__main__":
