@@ -334,12 +334,20 @@ def _resume_hint(args: argparse.Namespace) -> str:
 
 
 def _save(plan: Any, path: str, what: str) -> None:
-    _app().planfile.save(plan, path)
+    _app().save_plan(plan, path)
     print(f"Saved the {what} to {path}. Apply exactly this plan with: ecsplan apply {path}", file=sys.stderr)
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Before the configs are read or AWS is called: the files the command writes can be written."""
+    for option in ("out", "summary_file"):
+        if getattr(args, option, None):
+            _app().check_out_path(getattr(args, option), f"--{option.replace('_', '-')}")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     app = _app()
+    _check_outputs(args)
     desired = _desired(args)
     note = app.ignored_keys_note(desired)
     if note:
@@ -401,6 +409,7 @@ def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int
 
 def cmd_apply(args: argparse.Namespace) -> int:
     app = _app()
+    app.poll_interval()  # a bad ECSPLAN_POLL_INTERVAL stops apply here, not at its first wait
     if args.planfile and args.config:
         raise UsageError("give a plan file or -c CONFIG, not both: a saved plan already says what to apply")
     # Not truth: --desired-count 0 is given too.
@@ -441,6 +450,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_wait(args: argparse.Namespace) -> int:
+    _app().poll_interval()
     desired = _desired(args, "wait")
     ctx = _context(args, desired)
     until = _until(args)
@@ -469,6 +479,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     app = _app()
     if args.deregister and args.no_wait:
         raise UsageError("--deregister deregisters the rolled-back revision once the rollback succeeded, so it needs the wait: drop --no-wait")
+    if not args.out:
+        app.poll_interval()
+    _check_outputs(args)
     desired = _desired(args, "rollback")
     ctx = _context(args, desired)
     plan = app.make_rollback_plan(ctx, desired, deregister=args.deregister)
@@ -485,6 +498,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_continue(args: argparse.Namespace) -> int:
     """Answering a paused hook is a plan too: shown, confirmed, applied by the one executor."""
     app = _app()
+    app.poll_interval()
     desired = _desired(args, "continue")
     ctx = _context(args, desired)
     plan = app.make_continue_plan(ctx, desired, rollback_deployment=args.rollback)

@@ -202,6 +202,12 @@ def load(path: str) -> Plan:
             doc = json.load(fh)
     except FileNotFoundError as err:
         raise PlanError(f"{path}: plan file not found") from err
+    except IsADirectoryError as err:
+        raise PlanError(f"{path}: is a folder, not a plan file") from err
+    except UnicodeDecodeError as err:
+        raise PlanError(f"{path}: not a plan file (not UTF-8 text: a binary file?)") from err
+    except OSError as err:
+        raise PlanError(f"{path}: cannot read the plan file: {err.strerror}") from err
     except json.JSONDecodeError as err:
         raise PlanError(f"{path}: not a plan file (invalid JSON at line {err.lineno}: {err.msg})") from err
     if not isinstance(doc, dict):

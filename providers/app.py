@@ -39,7 +39,7 @@ from providers.applier import AwsApplier
 from providers.errors import ProviderError
 from providers.lookups import Lookups
 from providers.reader import AwsReader
-from providers.session import AwsSettings, Session
+from providers.session import AwsSettings, Session, poll_interval
 from providers.validate import validate_plan
 from providers.wait import AwsWaiter
 
@@ -57,7 +57,9 @@ __all__ = [
     "make_continue_plan",
     "make_plan",
     "make_rollback_plan",
+    "check_out_path",
     "planfile",
+    "poll_interval",
     "read_status",
     "region_for",
     "render_document",
@@ -67,6 +69,7 @@ __all__ = [
     "report_lines",
     "result_lines",
     "require_services",
+    "save_plan",
     "run_apply",
     "run_init",
     "run_wait",
@@ -237,8 +240,33 @@ def write_text(path: str, text: str, *, append: bool) -> None:
         raise ProviderError(f"cannot write {path}: {err.strerror}") from err
 
 
+def check_out_path(path: str, option: str) -> None:
+    """Before the command reads or writes anything: the file `option` names can be written (its
+    folder exists and is writable, the path is not a folder)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise ProviderError(f"{option} {path}: is a folder; name a file")
+    if not os.path.isdir(folder):
+        raise ProviderError(f"{option} {path}: folder {folder} does not exist; nothing was done")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ProviderError(f"{option} {path}: folder {folder} is not writable; nothing was done")
+
+
+def save_plan(plan: Plan, path: str) -> None:
+    try:
+        planfile.save(plan, path)
+    except OSError as err:
+        raise ProviderError(f"cannot write {path}: {err.strerror}") from err
+
+
+def check_init_folder(folder: str) -> None:
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise ProviderError(f"--dir {folder}: is a file, not a folder; nothing was written")
+
+
 def run_init(ctx: Context, *, cluster: str, service: str, folder: str, force: bool) -> list[str]:
     """Write ecsplan.yml and the two definition files from a live service; returns the paths."""
+    check_init_folder(folder)  # before any call to AWS
     session = ctx.session
     name = cluster_name(cluster)
     svc = ecs.describe_services(session, name, [service]).get(service)
@@ -252,7 +280,10 @@ def run_init(ctx: Context, *, cluster: str, service: str, folder: str, force: bo
         "ecs-service-def.json": json.dumps(importer.service_document(svc.description), indent=2, default=str) + "\n",
         "ecs-task-def.json": json.dumps(importer.task_document(td.definition), indent=2, default=str) + "\n",
     }
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise ProviderError(f"--dir {folder}: cannot create the folder: {err.strerror}") from err
     paths = [os.path.join(folder, f) for f in files]
     existing = [p for p in paths if os.path.exists(p)]
     if existing and not force:

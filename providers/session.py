@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import threading
 from typing import Any, Iterator
@@ -107,10 +108,14 @@ def aws_errors(doing: str) -> Iterator[None]:
 
 
 def poll_interval() -> float:
-    """Seconds between polls; ECSPLAN_POLL_INTERVAL lets tests and the demo poll fast."""
+    """Seconds between polls; ECSPLAN_POLL_INTERVAL lets tests and the demo poll fast. apply,
+    wait, rollback and continue read it when they start, so a bad value stops them before any
+    write (not at the first wait, after the deployment started)."""
     raw = os.environ.get("ECSPLAN_POLL_INTERVAL", "5")
     try:
         value = float(raw)
-    except ValueError as err:
-        raise AwsError(f"ECSPLAN_POLL_INTERVAL must be a number of seconds, not {raw!r}") from err
-    return max(value, 0.0)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise AwsError(f"ECSPLAN_POLL_INTERVAL must be a number of seconds (0 or more), not {raw!r}; nothing was done")
+    return value
