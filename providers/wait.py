@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from planner.codedeploy import (
     TrafficRouting,
@@ -74,6 +74,7 @@ class AwsWaiter:
         self.clock = clock
         self.until = until  # how far CodeDeploy deployments are followed (--wait-until)
         self._routings: dict[str, TrafficRouting | None] = {}  # custom deployment configs read
+        self._warned: set[tuple[str, str]] = set()  # display-only reads that failed: warned once each
 
     def _pause(self, ref: ServiceRef, interval: float) -> None:
         """Between two polls. With a stop event, the pause is a wait on it: Ctrl-C in the main
@@ -201,7 +202,7 @@ class AwsWaiter:
         emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)}{made_of})")
         while True:
             info = codedeploy.get_deployment(self.session, expect.deployment_id)
-            target = codedeploy.ecs_target(self.session, expect.deployment_id)
+            target = self._ecs_target(ref, expect.deployment_id, until, emit)
             events = list(target.get("lifecycleEvents") or [])
             for event in events:
                 name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
@@ -238,6 +239,22 @@ class AwsWaiter:
                     f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
                 )
             self._pause(ref, interval)
+
+    def _ecs_target(self, ref: ServiceRef, deployment_id: str, until: WaitUntil, emit: Emit) -> dict[str, Any]:
+        """The deployment's target (lifecycle events, traffic), which a wait until Succeeded only
+        prints: when it cannot be read (a role without codedeploy:ListDeploymentTargets /
+        GetDeploymentTarget, an error), one warning and the wait goes on, judged by GetDeployment.
+        --wait-until traffic-shifted needs the events: there the error ends the wait."""
+        try:
+            return codedeploy.ecs_target(self.session, deployment_id)
+        except AwsError as err:
+            if until is WaitUntil.TRAFFIC_SHIFTED:
+                raise
+            key = ("codedeploy-target", deployment_id)
+            if key not in self._warned:
+                self._warned.add(key)
+                emit(f"{ref}: warning: cannot show lifecycle events and traffic ({err}); the wait goes on with the deployment's status")
+            return {}
 
     def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment: print each
