@@ -44,7 +44,7 @@ from planner.normalize import (
     primary_deployment,
     without_ignored_tags,
 )
-from planner.plan import Plan, ServicePlan, live_view
+from planner.plan import Plan, ServicePlan, deployment_in_progress, live_view
 
 # Remedy shown with every blocked change.
 _RECREATE = "UpdateService cannot change it; delete and re-create the service (downtime), or revert the definition"
@@ -432,6 +432,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         secret_values=desired.secret_values,
         deployment_configuration=deployment_configuration(desired, live, controller),
         compared=compared_with(desired, live, actions),
+        in_progress=deployment_in_progress(live),
     )
 
 

@@ -88,3 +88,55 @@ def test_a_rerun_after_a_partial_apply_reuses_the_registered_revision(project):
     assert family_revisions(project.aws) == before
     assert project.aws.service()["taskDefinition"] == arn
     project.assert_plans_clean(env=new)
+
+
+# ---- a deployment in progress ----------------------------------------------------------------
+
+
+def rolling_in_progress(lv):
+    desc = dict(lv.service.description, deployments=[{"id": "ecs-svc/2", "status": "PRIMARY", "taskDefinition": TD_ARN, "rolloutState": "IN_PROGRESS"}])
+    return attrs.evolve(lv, service=attrs.evolve(lv.service, description=desc))
+
+
+def test_an_unchanged_plan_says_a_deployment_is_in_progress_instead_of_a_bare_no_changes():
+    from planner.plan import deployment_in_progress, in_progress_lines
+    from planner.render.text import render
+
+    plan = build_plan([(desired(), rolling_in_progress(live()))])
+    assert not plan.has_changes
+    assert in_progress_lines(plan) == ["prod/web: a deployment is in progress (ecs-svc/2): `ecsplan wait -c ecspresso.yml` follows it"]
+    assert in_progress_lines(plan)[0] in render(plan)
+    assert in_progress_lines(build_plan([(desired(), live())])) == []
+    assert deployment_in_progress(live()) is None
+    # A changed service: its plan shows the change, not the note (apply refuses it instead).
+    assert in_progress_lines(build_plan([(desired(task=with_image("nginx:1.27")), rolling_in_progress(live()))])) == []
+
+
+def test_code_deploy_and_native_deployments_in_progress_are_named():
+    from planner.model import CodeDeployDeployment, ServiceDeploymentInfo
+    from planner.plan import deployment_in_progress
+
+    assert deployment_in_progress(attrs.evolve(cd_live(), active_deployment=CodeDeployDeployment(id="d-ABC", status="active"))) == "d-ABC"
+    arn = "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/XYZ"
+    assert deployment_in_progress(attrs.evolve(live(), service_deployment=ServiceDeploymentInfo(arn=arn, status="IN_PROGRESS"))) == "XYZ"
+
+
+def test_apply_refuses_a_change_while_a_deployment_is_in_progress_unless_forced(project, monkeypatch):
+    monkeypatch.setattr("providers.sandbox.ecs_rollouts.ROLLOUT_STEPS", 50)  # the rollout outlasts the plan's reads
+    project.deploy(wait=False)
+    assert project.aws.service()["deployments"][0]["rolloutState"] == "IN_PROGRESS"
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert "a deployment is in progress (ecs-svc/" in plan.stdout and "`ecsplan wait -c ecspresso.yml` follows it" in plan.stdout
+
+    new = {"IMAGE_TAG": "1.27"}
+    before = len(project.aws.mutations())
+    refused = project.run("apply", "--auto-approve", env=new)
+    assert refused.returncode == 1
+    assert "a deployment is in progress: ecsplan-demo/web (ecs-svc/" in refused.stderr
+    assert "wait for it (`ecsplan wait`) or pass --force; nothing was applied" in refused.stderr
+    assert project.aws.mutations()[before:] == []
+
+    forced = project.run("apply", "--auto-approve", "--force", "--no-wait", env=new)
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert project.aws.service()["taskDefinition"].endswith(":2")
