@@ -140,3 +140,18 @@ def test_apply_refuses_a_change_while_a_deployment_is_in_progress_unless_forced(
     forced = project.run("apply", "--auto-approve", "--force", "--no-wait", env=new)
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert project.aws.service()["taskDefinition"].endswith(":2")
+
+
+def test_the_refusal_spares_forced_rollback_and_unchanged_plans():
+    from planner.execute import check_in_progress
+    from planner.plan import Purpose
+
+    busy = rolling_in_progress(live())
+    changing = build_plan([(desired(task=with_image("nginx:1.27")), busy)])
+    now = {busy.ref: busy}
+    with pytest.raises(PlanError, match=r"a deployment is in progress: prod/web \(ecs-svc/2\); wait for it"):
+        check_in_progress(changing, now, force=False)
+    check_in_progress(changing, now, force=True)
+    check_in_progress(attrs.evolve(changing, purpose=Purpose.ROLLBACK), now, force=False)
+    check_in_progress(build_plan([(desired(), busy)]), now, force=False)  # nothing to change
+    check_in_progress(changing, {busy.ref: live()}, force=False)  # finished since the plan
