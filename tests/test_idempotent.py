@@ -155,3 +155,10 @@ def test_the_refusal_spares_forced_rollback_and_unchanged_plans():
     check_in_progress(attrs.evolve(changing, purpose=Purpose.ROLLBACK), now, force=False)
     check_in_progress(build_plan([(desired(), busy)]), now, force=False)  # nothing to change
     check_in_progress(changing, {busy.ref: live()}, force=False)  # finished since the plan
+
+
+def test_the_note_names_the_services_own_config():
+    from planner.plan import in_progress_lines
+
+    plan = build_plan([(attrs.evolve(desired(), source="prod/ecspresso.yml"), rolling_in_progress(live()))])
+    assert in_progress_lines(plan) == ["prod/web: a deployment is in progress (ecs-svc/2): `ecsplan wait -c prod/ecspresso.yml` follows it"]
