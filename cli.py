@@ -201,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--fail-fast", action="store_true",
                    help="once a service fails, start no other and stop the running ones before their next action (a wait "
                    "under way is followed to its end); default: the other services go on")
+    a.add_argument("--force", action="store_true", help="apply even though a deployment is in progress on a service the plan changes")
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
@@ -384,7 +385,7 @@ def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int
     until = _until(args)
     app.check_wait_until(plan, until)
     report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args), until=until,
-                           fail_fast=getattr(args, "fail_fast", False))
+                           fail_fast=getattr(args, "fail_fast", False), force=getattr(args, "force", False))
     if report.error is not None:
         # Every failed service's error (several may fail in one run), else what stopped the run.
         errors = [o.error for o in report.failed if o.error is not None] or [report.error]

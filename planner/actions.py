@@ -98,6 +98,12 @@ class TaskDefinitionRef:
         return self.arn or KNOWN_AFTER_APPLY
 
 
+def reused(arn: str) -> str:
+    """A taskDefinition change's `after` when the plan reuses the family's latest ACTIVE
+    revision (equal to the desired definition) instead of registering a duplicate."""
+    return f"{arn} (already registered, identical)"
+
+
 def _changes(value: Any) -> tuple[Change, ...]:
     return tuple(value)
 

@@ -20,6 +20,7 @@ from planner.actions import (
     SuspendAutoscaling,
     TaskDefinitionRef,
     UpdateService,
+    reused,
     starts_deployment,
 )
 from planner.diff import Change, diff, plain
@@ -43,7 +44,7 @@ from planner.normalize import (
     primary_deployment,
     without_ignored_tags,
 )
-from planner.plan import Plan, ServicePlan, live_view
+from planner.plan import Plan, ServicePlan, deployment_in_progress, live_view
 
 # Remedy shown with every blocked change.
 _RECREATE = "UpdateService cannot change it; delete and re-create the service (downtime), or revert the definition"
@@ -175,6 +176,17 @@ def _generate_register(desired: DesiredService, live: LiveState) -> RegisterTask
     return RegisterTaskDefinition(changes=changes, definition=register_payload(desired.task_definition))
 
 
+def _reusable_revision(desired: DesiredService, live: LiveState) -> str | None:
+    """The family's latest ACTIVE revision when it is not the one the service runs and equals
+    the desired definition (ignored tags respected): a re-run after a partial apply (registered,
+    then the update failed) reuses it instead of registering a duplicate."""
+    latest = live.latest_revision
+    if latest is None or live.service is None or latest.arn == live.service.task_definition_arn:
+        return None
+    want, have = comparable_task_definitions(desired.task_definition, without_ignored_tags(latest.definition, desired.ignore_tags))
+    return latest.arn if not diff(have, want) else None
+
+
 def _generate_create_service(desired: DesiredService, live: LiveState, controller: Controller, register: bool) -> CreateService:
     """The service is missing: every declared field is an addition, shown as written."""
     current = live.task_definition.arn if live.task_definition else None
@@ -186,14 +198,21 @@ def _generate_create_service(desired: DesiredService, live: LiveState, controlle
 
 
 def _generate_update_service(
-    desired: DesiredService, service: LiveService, controller: Controller, field_changes: list[Change], update_fields: list[str], register: bool
+    desired: DesiredService,
+    service: LiveService,
+    controller: Controller,
+    field_changes: list[Change],
+    update_fields: list[str],
+    register: bool,
+    reuse: str | None = None,
 ) -> UpdateService | None:
     """Changed attributes (tags through TagResource/UntagResource) and, for the rolling
-    controller, the new task definition."""
+    controller, the new task definition (or the identical one already registered: `reuse`)."""
     changes = [c for c in field_changes if _top(c.path) in update_fields]
-    rolling_td = register and controller is Controller.ECS
+    rolling_td = (register or reuse is not None) and controller is Controller.ECS
     if rolling_td:
-        changes.insert(0, Change(path="taskDefinition", before=service.task_definition_arn, after=KNOWN_AFTER_APPLY))
+        after = reused(reuse) if reuse is not None else KNOWN_AFTER_APPLY
+        changes.insert(0, Change(path="taskDefinition", before=service.task_definition_arn, after=after))
     if not changes:
         return None
     fields = {f: copy.deepcopy(desired.service_definition[f]) for f in update_fields if f != "tags"}
@@ -211,7 +230,7 @@ def _generate_update_service(
         service=desired.ref.service,
         service_arn=service.arn,
         fields=fields,
-        task_definition=TaskDefinitionRef.registered() if rolling_td else None,
+        task_definition=(TaskDefinitionRef.known(reuse) if reuse is not None else TaskDefinitionRef.registered()) if rolling_td else None,
         tags_add=tags_add,
         tags_remove=tags_remove,
         starts_deployment=rolling_td or force or any(f in SERVICE_DEPLOYMENT_FIELDS for f in fields),
@@ -334,6 +353,9 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
 
     # 1. register_task_definition first: the service update (or the deployment) names its ARN.
     register = _generate_register(desired, live)
+    reuse = _reusable_revision(desired, live) if register is not None and not desired.task_definition_only else None
+    if reuse is not None:
+        register = None  # the family's latest ACTIVE revision already is the desired one
     if register is not None:
         actions.append(register)
 
@@ -364,17 +386,21 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
             actions.append(scaling)
         # 4. update_service: before a CodeDeploy deployment, so the deployment starts from the
         #    updated service (e.g. a new desiredCount); --force-new-deployment forces one.
-        update = _generate_update_service(desired, live.service, controller, field_changes, update_fields, register is not None)
+        update = _generate_update_service(desired, live.service, controller, field_changes, update_fields, register is not None, reuse)
         update = overrides.with_restart(update, desired, live, controller, options)
         if update is not None:
             actions.append(update)
 
         # 5. create_deployment (CODE_DEPLOY): a new revision or what UpdateService refuses.
-        if controller is Controller.CODE_DEPLOY and (register is not None or deploy_fields):
+        if controller is Controller.CODE_DEPLOY and (register is not None or reuse is not None or deploy_fields):
             deploy_changes = [c for c in field_changes if _top(c.path) in deploy_fields]
-            if register is not None:
-                deploy_changes.insert(0, Change(path="taskDefinition", before=live.service.task_definition_arn, after=KNOWN_AFTER_APPLY))
-            td = TaskDefinitionRef.registered() if register is not None else TaskDefinitionRef.known(live.task_definition.arn if live.task_definition else "")
+            if register is not None or reuse is not None:
+                after = reused(reuse) if reuse is not None else KNOWN_AFTER_APPLY
+                deploy_changes.insert(0, Change(path="taskDefinition", before=live.service.task_definition_arn, after=after))
+            if reuse is not None:
+                td = TaskDefinitionRef.known(reuse)
+            else:
+                td = TaskDefinitionRef.registered() if register is not None else TaskDefinitionRef.known(live.task_definition.arn if live.task_definition else "")
             actions.append(deployment_action(desired, live, deploy_changes, td, options.rollback_events))
 
     target = overrides.scaling_range(live, scaling)
@@ -406,6 +432,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         secret_values=desired.secret_values,
         deployment_configuration=deployment_configuration(desired, live, controller),
         compared=compared_with(desired, live, actions),
+        in_progress=deployment_in_progress(live),
     )
 
 

@@ -36,7 +36,7 @@ from planner.errors import BlockedPlanError, Halted, Interrupted, PlanError, Pla
 from planner.integrity import check_plan
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
-from planner.plan import Plan, ServicePlan, live_view
+from planner.plan import Plan, Purpose, ServicePlan, deployment_in_progress, live_view
 from planner.rollout import CodeDeployExpectation, RolloutExpectation
 
 Emit = Callable[[str], None]
@@ -154,11 +154,12 @@ def check_code_deploy_updates(plan: Plan) -> None:
 APPLIED_MARKS = ("latestRevision", "primaryDeployment")
 
 
-def check_stale(plan: Plan, reader: LiveStateReader) -> None:
-    """A saved plan records what it saw; if the live state moved since, refuse (Terraform)."""
+def check_stale(plan: Plan, reader: LiveStateReader) -> dict[ServiceRef, LiveState]:
+    """A saved plan records what it saw; if the live state moved since, refuse (Terraform).
+    Returns what it read (the services the plan changes)."""
     changing = [s for s in plan.services if s.actions]
     if not changing:
-        return
+        return {}
     now = reader.read([s.read_target for s in changing])
     moved = []
     applied = False
@@ -179,6 +180,20 @@ def check_stale(plan: Plan, reader: LiveStateReader) -> None:
             + "\n".join(moved)
             + why
             + "\nMake a new plan and review it."
+        )
+    return now
+
+
+def check_in_progress(plan: Plan, now: dict[ServiceRef, LiveState], force: bool) -> None:
+    """A deploy that changes a service whose deployment is still under way (ecsplan's own,
+    interrupted, or anyone's) is refused unless forced: it would stop or pile onto that one.
+    Rollback and continue plans act on the deployment in progress: not refused."""
+    if force or plan.purpose is not Purpose.DEPLOY:
+        return
+    busy = [f"{s.ref} ({d})" for s in plan.services if s.actions and s.ref in now and (d := deployment_in_progress(now[s.ref]))]
+    if busy:
+        raise PlanError(
+            f"a deployment is in progress: {', '.join(busy)}; wait for it (`ecsplan wait`) or pass --force; nothing was applied"
         )
 
 
@@ -373,6 +388,7 @@ def apply_plan(
     parallelism: int = 1,
     fail_fast: bool = False,
     stop: threading.Event | None = None,
+    force: bool = False,
 ) -> ApplyReport:
     """Every check runs before the first write of any service. Then the services run in a pool
     of `parallelism` threads, each service's actions in order, the deployment an action starts
@@ -392,7 +408,7 @@ def apply_plan(
         check_plan(plan)  # the payloads give the changes shown, for the services shown
         check_deregister_waits(plan, waiter is not None)
         check_identity(plan, reader)
-        check_stale(plan, reader)
+        check_in_progress(plan, check_stale(plan, reader), force)
         executor = Executor(applier, plan.region or reader.identity()[0])
     except Exception as err:  # noqa: BLE001 - any failure, known or not, gets the done/not-done report
         report.error = err

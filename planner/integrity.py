@@ -27,8 +27,10 @@ from planner.actions import (
     StopDeployment,
     StopServiceDeployment,
     SuspendAutoscaling,
+    TaskDefinitionRef,
     UpdateScalableTarget,
     UpdateService,
+    reused,
 )
 from planner.diff import Change, diff, plain
 from planner.errors import PlanError
@@ -123,6 +125,14 @@ def _register_changes(s: ServicePlan, action: RegisterTaskDefinition) -> list[Ch
     return diff(have, want)
 
 
+def _task_definition_after(s: ServicePlan, td: TaskDefinitionRef) -> str:
+    """How the plan shows the revision an action uses: the family's latest ACTIVE one (not the
+    running one) is shown as reused, identical (the plan registered nothing)."""
+    if td.arn is not None and td.arn == s.live_view.get("latestRevision") and td.arn != s.live_view.get("taskDefinition"):
+        return reused(td.arn)
+    return str(td)
+
+
 def _task_definition_change(s: ServicePlan, after: str) -> Change:
     return Change(path="taskDefinition", before=s.live_view.get("taskDefinition"), after=after)
 
@@ -151,7 +161,7 @@ def _update_changes(s: ServicePlan, action: UpdateService) -> list[Change]:
         want, have = comparable_services(desired, live, keys, s.controller)
         changes = [c for c in diff(have, want) if _top(c.path) in keys]
     if action.task_definition is not None:
-        changes.insert(0, _task_definition_change(s, str(action.task_definition)))
+        changes.insert(0, _task_definition_change(s, _task_definition_after(s, action.task_definition)))
     started = action.task_definition is not None or any(f in SERVICE_DEPLOYMENT_FIELDS or f == "capacityProviderStrategy" for f in fields)
     if action.force_new_deployment and not started:
         running = s.live_view.get("taskDefinition")
@@ -228,7 +238,7 @@ def _action_problem(s: ServicePlan, action: Action) -> str | None:
     shown = list(action.changes)
     if isinstance(action, CreateDeployment):
         td = [c for c in shown if c.path == "taskDefinition"]
-        if td and td[0].after != str(action.task_definition):
+        if td and td[0].after != _task_definition_after(s, action.task_definition):
             return "taskDefinition"
         return None
     mention = _named_in_changes(action)

@@ -453,6 +453,9 @@ class LiveState:
     # The family's latest ACTIVE revision (an existing service's; a missing one compares with it
     # already): a plan that registered one, applied or not, goes stale (plans apply once).
     latest_task_definition: str | None = None
+    # That revision itself, when it is not the one the service runs: a plan whose definition
+    # equals it updates the service to it instead of registering a duplicate (a re-run).
+    latest_revision: LiveTaskDefinition | None = None
 
     @property
     def running_task_definition(self) -> str | None:

@@ -13,7 +13,7 @@ import attrs
 from planner.actions import Action, ActionType, Blocked, starts_deployment
 from planner.diff import plain
 from planner.frozen import FrozenDict, freeze_mapping, str_tuple
-from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef
+from planner.model import Controller, DeploymentGroupInfo, LiveState, ReadTarget, ServiceRef, arn_tail
 from planner.native import explain, is_native, strategy_of
 from planner.normalize import REVISION_REPORTED_FIELDS, SERVICE_IMMUTABLE, canonical_service, without_ignored_tags
 
@@ -93,6 +93,9 @@ class ServicePlan:
     # (planner/integrity.py): `task_definition`, the live revision a new one was diffed with (read-
     # only fields and ignored tags left out); `service`, the live fields an update_service changes.
     compared: FrozenDict = attrs.field(factory=FrozenDict, converter=freeze_mapping)
+    # The deployment in progress when the plan was made (its id), ecsplan's or not: said by a
+    # plan that changes nothing instead of a bare "No changes". Not saved in plan files.
+    in_progress: str | None = attrs.field(default=None, eq=False)
 
     @property
     def strategy(self) -> str | None:
@@ -164,6 +167,28 @@ class Plan:
                 counts[a.TYPE.value] += 1
         counts["blocked"] = sum(len(s.blocked) for s in self.services)
         return counts
+
+
+def deployment_in_progress(live: LiveState) -> str | None:
+    """The deployment under way on the service, if any: a CodeDeploy deployment, an ECS-native
+    service deployment, or a rolling PRIMARY deployment whose rolloutState is IN_PROGRESS."""
+    if live.active_deployment is not None:
+        return live.active_deployment.id
+    if live.service_deployment is not None:
+        return arn_tail(live.service_deployment.arn)
+    primary = live.service.primary if live.service is not None else None
+    if primary is not None and primary.rollout_state == "IN_PROGRESS":
+        return primary.id
+    return None
+
+
+def in_progress_lines(plan: Plan) -> list[str]:
+    """A line per unchanged service whose deployment is still under way."""
+    return [
+        f"{s.ref}: a deployment is in progress ({s.in_progress}): `ecsplan wait -c {s.source or 'ecspresso.yml'}` follows it"
+        for s in plan.services
+        if s.in_progress and not s.has_changes
+    ]
 
 
 def summary_line(plan: Plan) -> str:

@@ -167,7 +167,7 @@ def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollb
 
 def run_apply(
     ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED,
-    fail_fast: bool = False,
+    fail_fast: bool = False, force: bool = False,
 ) -> ApplyReport:
     """`until`: how far CodeDeploy deployments are followed (--wait-until). Up to ctx.parallelism
     services at once; the waiter shares the executor's stop event (Ctrl-C ends every wait)."""
@@ -175,7 +175,7 @@ def run_apply(
     stop = threading.Event()
     waiter = AwsWaiter(session, resume_hint=resume_hint, until=until, stop=stop) if wait else None
     return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session), waiter=waiter,
-                      emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop)
+                      emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop, force=force)
 
 
 def run_wait(

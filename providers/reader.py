@@ -128,6 +128,7 @@ class AwsReader:
                 service_deployment=ServiceDeployments(self.session).in_progress(t.ref) if native else None,
                 unread_fields=unread,
                 latest_task_definition=family_latest.arn if svc is not None and family_latest is not None else None,
+                latest_revision=family_latest if svc is not None and family_latest is not None and family_latest.arn != arn else None,
             )
 
         return {t.ref: live for t, live in zip(targets, self._map(state, targets))}
