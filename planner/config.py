@@ -175,6 +175,17 @@ def _load_config(
             file=config_path,
         )
 
+    ignored = []
+    for key in data:
+        if key in _KNOWN_KEYS:
+            continue
+        if key not in _ECSPRESSO_UNUSED_KEYS:
+            raise ConfigError(
+                f"unknown key{strict.nearest(str(key), _KNOWN_KEYS + _ECSPRESSO_UNUSED_KEYS)}",
+                file=config_path,
+                where=str(key),
+            )
+        ignored.append(str(key))
     region = _optional_str(data, "region", config_path)
     cluster = _optional_str(data, "cluster", config_path) or "default"  # ecspresso's default
     service = _optional_str(data, "service", config_path)
@@ -200,17 +211,6 @@ def _load_config(
         if timeout_seconds <= 0:
             raise ConfigError("must be longer than zero, like 10m", file=config_path, where="timeout")
 
-    ignored = []
-    for key in data:
-        if key in _KNOWN_KEYS:
-            continue
-        if key not in _ECSPRESSO_UNUSED_KEYS:
-            raise ConfigError(
-                f"unknown key{strict.nearest(str(key), _KNOWN_KEYS + _ECSPRESSO_UNUSED_KEYS)}",
-                file=config_path,
-                where=str(key),
-            )
-        ignored.append(str(key))
     codedeploy = _codedeploy(data.get("codedeploy"), config_path)
     appspec, ignored_in_appspec = _appspec(data.get("appspec"), config_path)
     ignored.extend(ignored_in_appspec)
@@ -513,6 +513,7 @@ def _task_definition(doc: Any, file: str) -> dict[str, Any]:
         if name in seen:
             raise ConfigError(f"container name {name!r} is used twice", file=file, where=f"{where}[{index}].name")
         seen.add(name)
+    strict.check_shapes(doc, SCHEMA["task"], "", file, prefix)
     return doc
 
 
@@ -531,6 +532,7 @@ def _service_definition(doc: Any, file: str) -> dict[str, Any]:
                 file=file,
                 where=str(key),
             )
+    strict.check_shapes(doc, SCHEMA["service"], "", file)
     return doc
 
 

@@ -138,3 +138,35 @@ def check_bounds(doc: Any, path: str) -> None:
         return size, height
 
     walk(doc, 0)
+
+
+def check_shapes(doc: dict[str, Any], shapes: dict[str, frozenset[str]], path: str, file: str, prefix: str = "") -> None:
+    """Where botocore's model has a structure (a mapping) or a list of structures, the definition
+    must have one: `environment: {A: b}` or `portMappings: "80:80"` is reported here by name, not
+    as a traceback further on. Scalars and lists of scalars are left to botocore's validation."""
+    for key, value in doc.items():
+        where = f"{prefix}{key}"
+        base = f"{path}.{key}" if path else str(key)
+        if f"{base}[*]" in shapes:
+            if not isinstance(value, list):
+                raise ConfigError(f"must be a list of mappings, got {_kind(value)}", file=file, where=where)
+            for index, item in enumerate(value):
+                if not isinstance(item, dict):
+                    raise ConfigError(f"must be a mapping, got {_kind(item)}", file=file, where=f"{where}[{index}]")
+                check_shapes(item, shapes, f"{base}[*]", file, f"{where}[{index}].")
+        elif base in shapes and value is not None:
+            if not isinstance(value, dict):
+                raise ConfigError(f"must be a mapping, got {_kind(value)}", file=file, where=where)
+            check_shapes(value, shapes, base, file, f"{where}.")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping" if isinstance(value, dict) else f"a {type(value).__name__}"
