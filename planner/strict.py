@@ -114,16 +114,16 @@ def check_bounds(doc: Any, path: str) -> None:
     memo: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height)
 
     def walk(value: Any, depth: int) -> tuple[int, int]:
-        if depth > MAX_DEPTH:
-            raise ConfigError(f"is nested deeper than {MAX_DEPTH} levels; ecsplan does not read it", file=path)
         if not isinstance(value, (dict, list)):
             return 1, 0
+        if depth >= MAX_DEPTH:  # depth counts the lists and mappings around this one
+            raise ConfigError(f"is nested deeper than {MAX_DEPTH} levels; ecsplan does not read it", file=path)
         known = memo.get(id(value))
         if known is not None:
-            if depth + known[1] > MAX_DEPTH:
+            if depth + known[1] >= MAX_DEPTH:
                 raise ConfigError(f"is nested deeper than {MAX_DEPTH} levels; ecsplan does not read it", file=path)
             return known
-        size, height = 1, 0
+        size, height = 1, 0  # height: the lists and mappings below this one
         for child in value.values() if isinstance(value, dict) else value:
             child_size, child_height = walk(child, depth + 1)
             size += child_size
