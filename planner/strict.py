@@ -23,8 +23,6 @@ MAX_NODES = 100_000  # values after alias expansion
 def nearest(key: str, known: Iterable[str]) -> str:
     """' (did you mean X?)' or ''."""
     close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in sorted(known) if k.lower().startswith(key.lower()) or key.lower().startswith(k.lower())][:1]
     return f" (did you mean {close[0]}?)" if close else ""
 
 
@@ -111,7 +109,7 @@ def parse_yaml(text: str, path: str) -> Any:
 def check_bounds(doc: Any, path: str) -> None:
     """Refuse a document nested deeper than MAX_DEPTH or with more than MAX_NODES values once
     YAML aliases are expanded. Shared (aliased) values are counted once per use but walked once."""
-    memo: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height)
+    memo: dict[int, tuple[int, int]] = {}  # id -> (expanded size, height: 0 for a scalar)
 
     def walk(value: Any, depth: int) -> tuple[int, int]:
         if not isinstance(value, (dict, list)):
@@ -120,10 +118,10 @@ def check_bounds(doc: Any, path: str) -> None:
             raise ConfigError(f"is nested deeper than {MAX_DEPTH} levels; ecsplan does not read it", file=path)
         known = memo.get(id(value))
         if known is not None:
-            if depth + known[1] >= MAX_DEPTH:
+            if depth + known[1] > MAX_DEPTH:
                 raise ConfigError(f"is nested deeper than {MAX_DEPTH} levels; ecsplan does not read it", file=path)
             return known
-        size, height = 1, 0  # height: the lists and mappings below this one
+        size, height = 1, 1  # height: the levels of lists and mappings from this one down
         for child in value.values() if isinstance(value, dict) else value:
             child_size, child_height = walk(child, depth + 1)
             size += child_size

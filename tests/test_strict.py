@@ -68,6 +68,15 @@ def test_shared_alias_deep_inside_is_measured_where_used():
     assert "nested deeper" in refused(strict.check_bounds, [deep, [[deep]]], "f")
 
 
+def test_a_shared_value_counts_its_levels_at_each_use():
+    shared: list = [0]
+    for _ in range(strict.MAX_DEPTH - 2):
+        shared = [shared]  # MAX_DEPTH - 1 levels, a scalar at the bottom
+    strict.check_bounds([shared, shared], "f")  # MAX_DEPTH levels at the second use too
+    assert "nested deeper" in refused(strict.check_bounds, [shared, [shared]], "f")
+    assert "nested deeper" in refused(strict.check_bounds, {"a": [shared], "b": shared}, "f")
+
+
 def test_alias_expansion_is_bounded():
     laughs = "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join(["*" + chr(97 + i)] * 10) + "]\n" for i in range(5)
