@@ -7,7 +7,7 @@ what to do; nothing here talks to AWS.
 
 from __future__ import annotations
 
-import json
+import contextlib
 import math
 import os
 import re
@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
-import yaml
 
-from planner import jsonnet, template
+from planner import jsonnet, strict, template
 from planner.errors import ConfigError
+from planner.schema import SCHEMA, UPDATE_SERVICE_INPUT
 from planner.template import Function
 
 __all__ = [
@@ -59,6 +59,9 @@ _KNOWN_KEYS = (
     "plugins",
     "ignore",
 )
+# ecspresso config keys ecsplan accepts and does not use (reported in a note); any other key is an
+# error, so a misspelt `clustr:` does not silently target the cluster `default`.
+_ECSPRESSO_UNUSED_KEYS = ("required_version", "filter_command")
 # deployment_config_name is accepted as ecspresso has it; the group's deployment config is used.
 _CODEDEPLOY_KEYS = ("application_name", "deployment_group_name", "deployment_config_name")
 # ecspresso's plugins; ssm and secretsmanager are always on (ecspresso's defaultPluginNames).
@@ -172,6 +175,17 @@ def _load_config(
             file=config_path,
         )
 
+    ignored = []
+    for key in data:
+        if key in _KNOWN_KEYS:
+            continue
+        if key not in _ECSPRESSO_UNUSED_KEYS:
+            raise ConfigError(
+                f"unknown key{strict.nearest(str(key), _KNOWN_KEYS + _ECSPRESSO_UNUSED_KEYS)}",
+                file=config_path,
+                where=str(key),
+            )
+        ignored.append(str(key))
     region = _optional_str(data, "region", config_path)
     cluster = _optional_str(data, "cluster", config_path) or "default"  # ecspresso's default
     service = _optional_str(data, "service", config_path)
@@ -197,7 +211,6 @@ def _load_config(
         if timeout_seconds <= 0:
             raise ConfigError("must be longer than zero, like 10m", file=config_path, where="timeout")
 
-    ignored = [str(key) for key in data if key not in _KNOWN_KEYS]
     codedeploy = _codedeploy(data.get("codedeploy"), config_path)
     appspec, ignored_in_appspec = _appspec(data.get("appspec"), config_path)
     ignored.extend(ignored_in_appspec)
@@ -221,6 +234,7 @@ def _load_config(
             _load_definition(service_def_path, service_def_ref, "service_definition", config_path, reading),
             service_def_path,
         )
+        _same_target(service_definition, service_def_path, cluster=cluster, service=service, config_path=config_path)
 
     return ServiceConfig(
         path=config_path,
@@ -499,6 +513,7 @@ def _task_definition(doc: Any, file: str) -> dict[str, Any]:
         if name in seen:
             raise ConfigError(f"container name {name!r} is used twice", file=file, where=f"{where}[{index}].name")
         seen.add(name)
+    strict.check_shapes(doc, SCHEMA["task"], "", file, prefix)
     return doc
 
 
@@ -510,7 +525,36 @@ def _service_definition(doc: Any, file: str) -> dict[str, Any]:
             f"a service definition must be a mapping (a JSON object) at the top level, got {_kind(doc)}",
             file=file,
         )
+    for key in doc:
+        if key not in _SERVICE_KEYS:
+            raise ConfigError(
+                f"unknown key: not a CreateService/UpdateService field{strict.nearest(str(key), _SERVICE_KEYS)}",
+                file=file,
+                where=str(key),
+            )
+    strict.check_shapes(doc, SCHEMA["service"], "", file)
     return doc
+
+
+# The top-level fields a service definition may hold: botocore's CreateService and UpdateService
+# input members (ECS API reference, CreateService / UpdateService "Request Parameters").
+_SERVICE_KEYS = frozenset(SCHEMA["service"][""] | UPDATE_SERVICE_INPUT)
+
+
+def _same_target(doc: Mapping[str, Any], file: str, *, cluster: str, service: str | None, config_path: str) -> None:
+    """cluster / serviceName inside the service definition must name what the config names: the
+    config decides where ecsplan deploys, and a second name would only mislead a reader."""
+    for key, want in (("cluster", cluster), ("serviceName", service), ("service", service)):
+        got = doc.get(key)
+        if got is None or want is None:
+            continue
+        if not isinstance(got, str) or (got != want and got.rsplit("/", 1)[-1] != want):
+            raise ConfigError(
+                f"names {got!r}, but {config_path} deploys {key.replace('Name', '')} {want!r}; "
+                "remove it from the service definition or make them the same",
+                file=file,
+                where=key,
+            )
 
 
 # --- reading, rendering, parsing --------------------------------------------------------------
@@ -527,13 +571,15 @@ def _load_document(path: str, *, default_format: str, reading: _Reading) -> Any:
         )
         rendered = template.render_tracked(raw, source=path, environ=environ, functions=reading.functions)
         reading.secrets.extend(rendered.secrets)
-        return json.loads(rendered.text)
+        return strict.parse_json(rendered.text, path)
     if extension == ".json":
         fmt = "json"
     elif extension in (".yml", ".yaml"):
         fmt = "yaml"
     else:
         fmt = default_format
+    with contextlib.suppress(OSError):
+        strict.check_size(os.path.getsize(path), path)  # before reading a huge file into memory
     try:
         # utf-8-sig: editors on Windows add a BOM, which json.loads would reject.
         with open(path, encoding="utf-8-sig") as handle:
@@ -542,25 +588,21 @@ def _load_document(path: str, *, default_format: str, reading: _Reading) -> Any:
         raise ConfigError(f"is not UTF-8 text (byte {err.start})", file=path) from err
     except OSError as err:
         raise ConfigError(f"cannot be read: {err.strerror}", file=path) from err
+    strict.check_size(len(raw.encode("utf-8", "surrogatepass")), path)
     # Parse errors give positions in the rendered text; they match the file unless a variable's
     # value spans lines, which ids and image tags do not.
-    rendered = template.render_tracked(raw, source=path, environ=environ, functions=reading.functions)
+    try:
+        rendered = template.render_tracked(raw, source=path, environ=environ, functions=reading.functions)
+    except RecursionError as err:
+        raise ConfigError(
+            f"a template expression is nested too deeply (over {strict.MAX_DEPTH} levels); ecsplan does not render it",
+            file=path,
+        ) from err
     reading.secrets.extend(rendered.secrets)
     text = rendered.text
     if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as err:
-            raise ConfigError(f"invalid JSON: {err.msg}", file=path, where=f"line {err.lineno}:{err.colno}") from err
-    try:
-        return yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        problem = err.problem or err.context or "cannot be parsed"
-        where = f"line {mark.line + 1}:{mark.column + 1}" if mark is not None else None
-        raise ConfigError(f"invalid YAML: {problem}", file=path, where=where) from err
-    except yaml.YAMLError as err:
-        raise ConfigError(f"invalid YAML: {err}", file=path) from err
+        return strict.parse_json(text, path)
+    return strict.parse_yaml(text, path)
 
 
 def _kind(value: Any) -> str:

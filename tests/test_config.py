@@ -145,14 +145,17 @@ def test_wrapped_task_definition_is_unwrapped_with_its_tags(tmp_path: Path) -> N
     [
         pytest.param({"service": SERVICE_DEF}, SERVICE_DEF, id="wrapped"),
         pytest.param(SERVICE_DEF, SERVICE_DEF, id="bare"),
-        pytest.param({"service": SERVICE_DEF, "x": 1}, {"service": SERVICE_DEF, "x": 1}, id="not-only-key"),
-        pytest.param({"service": "name"}, {"service": "name"}, id="not-a-mapping"),
     ],
 )
 def test_service_definition_unwrapped_only_when_service_is_the_only_key(
     tmp_path: Path, service_def: dict[str, Any], expected: dict[str, Any]
 ) -> None:
     assert load_config(project(tmp_path, service_def=service_def), environ={}).service_definition == expected
+
+
+def test_service_definition_beside_a_wrapped_one_is_an_unknown_key(tmp_path: Path) -> None:
+    err = config_error(project(tmp_path, service_def={"service": SERVICE_DEF, "x": 1}))
+    assert str(err).endswith("svc.json: x: unknown key: not a CreateService/UpdateService field")
 
 
 def test_empty_codedeploy_means_discover(tmp_path: Path) -> None:
