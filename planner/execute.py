@@ -444,6 +444,10 @@ class _Run:
         self.stop = stop  # Ctrl-C: shared with the waiter, whose polls end at the next one
         self.halt = threading.Event()  # --fail-fast after a failure: no new service, no new action
         self.lock = threading.Lock()
+        # Services whose thread is in service(): a Ctrl-C that lands inside pool.submit can leave a
+        # started worker out of the pool's own bookkeeping (no future, not joined by shutdown).
+        self.active = 0
+        self.idle = threading.Condition()
         self._emit = emit
         self.prefixed = len(report.services) > 1
 
@@ -476,6 +480,8 @@ class _Run:
                 wait(futures)
         finally:
             pool.shutdown(wait=True)
+            with self.idle:
+                self.idle.wait_for(lambda: self.active == 0)
         if self.stop.is_set():
             self.report.error = Interrupted(INTERRUPTED)
         for outcome in self.report.services:
@@ -487,6 +493,16 @@ class _Run:
         self.halt.set()
 
     def service(self, service: ServicePlan, outcome: ServiceOutcome) -> None:
+        with self.idle:
+            self.active += 1
+        try:
+            self._service(service, outcome)
+        finally:
+            with self.idle:
+                self.active -= 1
+                self.idle.notify_all()
+
+    def _service(self, service: ServicePlan, outcome: ServiceOutcome) -> None:
         if self.halt.is_set() or self.stop.is_set():
             return
         result = ServiceResult()
