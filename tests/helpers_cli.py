@@ -1,21 +1,24 @@
 """Running ecsplan against the sandbox server, shared by the tests (conftest.py makes the
 fixtures): `Aws` (clients and recorded requests of the worker's sandbox server), `Project` (a
-folder of config files, run with the CLI in a subprocess as a user runs it, or with the same
-commands in process) and `BlueGreen` (the demo's CODE_DEPLOY service).
+folder of config files, run with the CLI as a user runs it, or with the same commands through
+providers.app) and `BlueGreen` (the demo's CODE_DEPLOY service).
 
-In process means providers.app, as cli.py calls it, over real HTTP to the same sandbox server.
-It is for what a test needs done before or beside what it tests (deploy the service, save a
-plan, someone else's deployment): a CLI subprocess costs ~0.5 s of CPU to start (boto3,
-deepdiff) and the suite runs on 2 cores. What only the CLI shows (exit codes, prompts, messages
-on stderr, files it writes, the whole loop) stays in a subprocess."""
+`Project.run` is `ecsplan ARGS` through cli.main in this process, with the environment, working
+folder and standard streams a subprocess would have; its exit code is main's. A subprocess
+(`run_process`, `popen`, `run_on_tty`) costs ~0.5 s of CPU to start (boto3, deepdiff) on a
+suite that runs on 2 cores: it is kept for what only a process shows (signals, a terminal, two
+runs at once, the interpreter's own exit). The helpers beside (`plan`, `deploy`, `save_plan`,
+...) call providers.app directly, for what a test needs done before or beside what it tests."""
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
@@ -124,11 +127,41 @@ class Project:
         full_env.update(env or {})
         return {k: v for k, v in full_env.items() if v is not None}
 
-    def run(self, *args, env=None, stdin=subprocess.DEVNULL, input=None):
+    def run_process(self, *args, env=None, stdin=subprocess.DEVNULL, input=None):
+        """`ecsplan ARGS` in a subprocess: for what only a process shows (signals, the exit of
+        the interpreter itself, a pipe or terminal, two runs at once)."""
         full_env = self._env(env)
         kwargs = {"input": input} if input is not None else {"stdin": stdin}
         return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], cwd=self.path, env=full_env,
                               capture_output=True, text=True, timeout=120, **kwargs)
+
+    def run(self, *args, env=None, stdin=None, input=None):
+        """`ecsplan ARGS` as the user types it, run in this process: cli.main with the
+        environment, working folder, stdin, stdout and stderr the subprocess would have, and
+        its exit code (argparse's SystemExit included). An exception escaping main is printed
+        as the interpreter would print it (a Traceback on stderr, exit 1), so a test that says
+        "no traceback" still sees one. Costs a fraction of a subprocess (no interpreter start,
+        no boto3 import)."""
+        import cli  # here: helpers_cli is imported by tests that never run the CLI
+
+        out, err = io.StringIO(), io.StringIO()
+        saved = (sys.stdin, sys.stdout, sys.stderr, os.getcwd())
+        with self._environ(env):
+            sys.stdin, sys.stdout, sys.stderr = io.StringIO(input or ""), out, err
+            os.chdir(self.path)
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit_:
+                code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
+                if isinstance(exit_.code, str):
+                    err.write(exit_.code + "\n")
+            except BaseException:  # noqa: BLE001 - shown as the interpreter shows it
+                err.write(traceback.format_exc())
+                code = 1
+            finally:
+                sys.stdin, sys.stdout, sys.stderr = saved[:3]
+                os.chdir(saved[3])
+        return subprocess.CompletedProcess(["ecsplan", *args], code, out.getvalue(), err.getvalue())
 
     # ---- the same commands in process ----------------------------------------------------------
     # `config` is what -c would name (relative to the project folder); none: the project's config.

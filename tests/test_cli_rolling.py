@@ -31,7 +31,7 @@ def test_new_image_registers_updates_waits_and_replans_clean(project):
     before = project.aws.service()["taskDefinition"]
     new = {"IMAGE_TAG": "1.27"}
 
-    plan = project.run("plan", "--detailed-exitcode", env=new)
+    plan = project.run_process("plan", "--detailed-exitcode", env=new)  # the real entry point, once
     assert plan.returncode == 2, plan.stderr
     assert '"public.ecr.aws/nginx/nginx:1.25" -> "public.ecr.aws/nginx/nginx:1.27"' in plan.stdout
     assert "(known after apply)" in plan.stdout
@@ -123,7 +123,7 @@ def test_timeout_exits_1_and_says_how_to_resume(project):
 
 
 def test_usage_errors_exit_1_not_2(project):
-    res = project.run("plan", "--format", "yaml")
+    res = project.run_process("plan", "--format", "yaml")  # argparse's exit, through the interpreter
     assert res.returncode == 1 and "invalid choice" in res.stderr
     res = project.run("apply", "--timeout", "soon")
     assert res.returncode == 1 and "duration" in res.stderr
@@ -131,7 +131,7 @@ def test_usage_errors_exit_1_not_2(project):
 
 
 def test_version(project):
-    res = project.run("--version")
+    res = project.run_process("--version")
     assert res.returncode == 0 and res.stdout.startswith("ecsplan ")
 
 
