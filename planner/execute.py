@@ -120,6 +120,11 @@ def check_blocked(plan: Plan) -> None:
 
 def check_identity(plan: Plan, reader: LiveStateReader) -> None:
     region, account = reader.identity()
+    # A plan always records where it was made; one that names no region or account (edited
+    # out) cannot be checked against this run, so it is not applied anywhere.
+    for what, value, here in (("region", plan.region, region), ("account", plan.account, account)):
+        if not value and here:
+            raise StalePlanError(f"the plan names no {what}, so it cannot be checked against this run ({here}); nothing was applied")
     if plan.region and region and plan.region != region:
         raise StalePlanError(f"saved plan is for region {plan.region}, but this run talks to {region}; nothing was applied")
     if plan.account and account and plan.account != account:

@@ -85,6 +85,10 @@ def test_plan_for_another_region_or_account_is_refused(deployed, tmp_path):
     plan_file.write_text(resealed(doc))
     res = deployed.run("apply", str(plan_file))
     assert res.returncode == 1 and "saved plan is for account 999999999999" in res.stderr
+    doc["account"], doc["region"] = "123456789012", None  # edited out: nothing to check it against
+    plan_file.write_text(resealed(doc))
+    res = deployed.run("apply", str(plan_file), "--region", "eu-west-1")
+    assert res.returncode == 1 and "the plan names no region, so it cannot be checked against this run (eu-west-1)" in res.stderr
     assert writes(deployed) == []
 
 

@@ -22,7 +22,8 @@ def run(plan, states, applier=None, waiter=None, reader=None):
     applier = applier or FakeApplier()
     waiter = waiter or FakeWaiter()
     # Typed as the protocols: mypy checks the fakes against them.
-    as_reader: LiveStateReader = reader or FakeReader(states)
+    # The reader is where the plan was made unless a test says otherwise.
+    as_reader: LiveStateReader = reader or FakeReader(states, region=plan.region, account=plan.account)
     as_applier: Applier = applier
     as_waiter: Waiter = waiter
     report = apply_plan(plan, reader=as_reader, applier=as_applier, waiter=as_waiter, emit=lambda _: None)
@@ -157,16 +158,29 @@ def test_a_failure_after_an_earlier_suspension_leaves_auto_scaling_alone():
     assert (REF, ActionType.RESUME_AUTOSCALING) in report.not_done  # not ecsplan's to resume
 
 
-def test_the_console_url_uses_the_readers_region_when_the_plan_has_none():
+def test_the_console_url_uses_the_plans_region():
     lv = cd_live()
-    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)])  # no region recorded
-    report, _, _ = run(plan, {REF: lv}, reader=FakeReader({REF: lv}, region="eu-west-1", account=None))
+    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], region="eu-west-1", account="123456789012")
+    report, _, _ = run(plan, {REF: lv})
     deploy = [d for _, t, d in report.done if t is ActionType.CREATE_DEPLOYMENT][0]
     assert "https://eu-west-1.console.aws.amazon.com/codesuite/codedeploy/deployments/d-1?region=eu-west-1" in deploy
 
 
+@pytest.mark.parametrize("what", ["region", "account"])
+def test_a_plan_that_names_no_region_or_account_is_not_applied(what):
+    lv = cd_live()
+    where = {"region": "us-east-1", "account": "123456789012", what: None}
+    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], **where)
+    report, applier, _ = run(plan, {REF: lv}, reader=FakeReader({REF: lv}))
+    assert str(report.error).startswith(f"the plan names no {what}, so it cannot be checked against this run (")
+    assert applier.calls == [] and report.done == []
+    # A run that does not know its own region or account has nothing to check against.
+    report, _, _ = run(plan, {REF: lv}, reader=FakeReader({REF: lv}, **{what: None}))
+    assert report.ok, report.error
+
+
 def test_the_wait_limit_is_the_commands_timeout_else_the_configs():
-    plan = build_plan([(attrs.evolve(desired(task=with_image("nginx:1.27")), timeout_seconds=300.0), live())])
+    plan = build_plan([(attrs.evolve(desired(task=with_image("nginx:1.27")), timeout_seconds=300.0), live())], region="us-east-1", account="123456789012")
     for given, used in ((None, 300.0), (60.0, 60.0)):
         waiter = FakeWaiter()
         apply_plan(plan, reader=FakeReader({REF: live()}), applier=FakeApplier(), waiter=waiter, emit=lambda _: None, timeout=given)

@@ -70,7 +70,7 @@ class NativeApplier(FakeApplier):
 
 def run(plan, states, applier):
     waiter = FakeWaiter()
-    report = apply_plan(plan, reader=FakeReader(states), applier=applier, waiter=waiter, emit=lambda _: None)
+    report = apply_plan(plan, reader=FakeReader(states, region=plan.region, account=plan.account), applier=applier, waiter=waiter, emit=lambda _: None)
     assert report.ok, report.error
     return waiter
 
