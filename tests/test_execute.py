@@ -169,8 +169,8 @@ def test_the_console_url_uses_the_plans_region():
 @pytest.mark.parametrize("what", ["region", "account"])
 def test_a_plan_that_names_no_region_or_account_is_not_applied(what):
     lv = cd_live()
-    where = {"region": "us-east-1", "account": "123456789012", what: None}
-    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], **where)
+    where: dict[str, str | None] = {"region": "us-east-1", "account": "123456789012", what: None}
+    plan = build_plan([(desired(task=with_image("nginx:1.27"), service=CD_SERVICE), lv)], region=where["region"], account=where["account"])
     report, applier, _ = run(plan, {REF: lv}, reader=FakeReader({REF: lv}))
     assert str(report.error).startswith(f"the plan names no {what}, so it cannot be checked against this run (")
     assert applier.calls == [] and report.done == []
