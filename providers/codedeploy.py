@@ -202,7 +202,7 @@ def create_deployment(
             info = get_deployment(session, deployment_id)
             digest = ((info.get("revision") or {}).get("appSpecContent") or {}).get("sha256")
             if digest == writes.appspec_sha256(content) and info.get("description", description) == description:
-                return str(deployment_id), f"deployment {deployment_id} in {application}/{group} has this AppSpec ({info.get('status')})"
+                return str(deployment_id), f"deployment {deployment_id} in {application}/{group} has this AppSpec"
         return None
 
     return writes.write(

@@ -41,11 +41,14 @@ def faults(fault_proxy, aws):
 
 @pytest.fixture
 def no_backoff(monkeypatch):
-    """botocore retries at once (its standard mode otherwise waits up to 1 s, 2 s, 4 s... between
-    attempts): tests of retries in process count the attempts, not the seconds."""
+    """botocore and providers/writes.py retry at once (they otherwise wait up to 1 s, 2 s, 4 s...
+    between attempts): tests of retries in process count the attempts, not the seconds."""
     import botocore.retries.standard
 
+    from providers import writes
+
     monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    monkeypatch.setattr(writes, "backoff", lambda attempt: 0)
 
 
 @pytest.fixture

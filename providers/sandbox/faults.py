@@ -13,9 +13,12 @@ operation:
   CodeDeploy, Application Auto Scaling: ``AmazonEC2ContainerServiceV20141113.DescribeServices``)
   and ``Action=`` of the form body or query string for the query protocols (STS, EC2, ELB).
 
-Each rule (a ``Fault``) applies to the first ``times`` matching calls (``None``: every one); the
-first rule that still applies wins; its ``hits`` count the calls it answered and its ``hit``
-event is set at the first (a test waits on it, never sleeps). The faults, each imitating what AWS (or the network) does:
+Each rule (a ``Fault``) applies to the first ``times`` matching calls (``None``: every one),
+with ``after=OPERATION`` only once a call of that operation went through (``stall("ecs",
+"DescribeServices", after="UpdateService")``: the wait's reads, not the plan's); the first
+rule that still applies wins; its ``hits`` count the calls it answered and its ``hit`` event
+is set at the first (a test waits on it, never sleeps). The faults, each imitating what AWS
+(or the network) does:
 
 - ``throttle``: 400 ``ThrottlingException`` ("Rate exceeded"), the answer an API rate limit
   gives (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/CommonErrors.html); an XML
@@ -62,11 +65,15 @@ class Fault:
     operation: str | None
     times: int | None = None
     status: int = 400
+    after: str | None = None  # applies only once a call of this operation went through the proxy
     hits: int = 0
     hit: threading.Event = attrs.field(factory=threading.Event, eq=False, repr=False)  # set at the first hit
 
-    def matches(self, service: str, operation: str) -> bool:
-        return (self.service in (None, service)) and (self.operation in (None, operation)) and (self.times is None or self.hits < self.times)
+    def matches(self, service: str, operation: str, seen: set[str]) -> bool:
+        return (
+            self.service in (None, service) and self.operation in (None, operation)
+            and (self.times is None or self.hits < self.times) and (self.after is None or self.after in seen)
+        )
 
 
 def identify(headers: Any, path: str, body: bytes) -> tuple[str, str]:
@@ -94,6 +101,7 @@ class FaultProxy:
         self._faults: list[Fault] = []
         self._released = threading.Event()
         self.calls: list[tuple[str, str, str | None]] = []
+        self._seen: set[str] = set()  # operations that went through
         self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self.endpoint_url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -107,28 +115,29 @@ class FaultProxy:
             self._faults.append(fault)
         return fault
 
-    def throttle(self, service: str | None, operation: str | None = None, times: int | None = None) -> Fault:
-        return self.add(Fault("throttle", service, operation, times))
+    def throttle(self, service: str | None, operation: str | None = None, times: int | None = None, after: str | None = None) -> Fault:
+        return self.add(Fault("throttle", service, operation, times, after=after))
 
-    def fail(self, service: str | None, operation: str | None = None, times: int | None = None, status: int = 503) -> Fault:
+    def fail(self, service: str | None, operation: str | None = None, times: int | None = None, status: int = 503, after: str | None = None) -> Fault:
         if status < 500:
             raise ValueError(f"fail() answers a 5xx, not {status}")
-        return self.add(Fault("fail", service, operation, times, status=status))
+        return self.add(Fault("fail", service, operation, times, status=status, after=after))
 
-    def deny(self, service: str | None, operation: str | None = None, times: int | None = None) -> Fault:
-        return self.add(Fault("deny", service, operation, times))
+    def deny(self, service: str | None, operation: str | None = None, times: int | None = None, after: str | None = None) -> Fault:
+        return self.add(Fault("deny", service, operation, times, after=after))
 
-    def drop(self, service: str | None, operation: str | None = None, times: int | None = 1) -> Fault:
-        return self.add(Fault("drop", service, operation, times))
+    def drop(self, service: str | None, operation: str | None = None, times: int | None = 1, after: str | None = None) -> Fault:
+        return self.add(Fault("drop", service, operation, times, after=after))
 
-    def stall(self, service: str | None, operation: str | None = None, times: int | None = None) -> Fault:
-        return self.add(Fault("stall", service, operation, times))
+    def stall(self, service: str | None, operation: str | None = None, times: int | None = None, after: str | None = None) -> Fault:
+        return self.add(Fault("stall", service, operation, times, after=after))
 
     def clear(self) -> None:
         """Forget the rules and the calls; release what is stalled; a fresh release event."""
         with self._lock:
             self._faults.clear()
             self.calls.clear()
+            self._seen.clear()
         self.release()
         self._released = threading.Event()
 
@@ -151,11 +160,12 @@ class FaultProxy:
 
     def _pick(self, service: str, operation: str) -> Fault | None:
         with self._lock:
-            fault = next((f for f in self._faults if f.matches(service, operation)), None)
+            fault = next((f for f in self._faults if f.matches(service, operation, self._seen)), None)
             if fault is not None:
                 fault.hits += 1
                 fault.hit.set()
             self.calls.append((service, operation, fault.kind if fault else None))
+            self._seen.add(operation)
             return fault
 
     def _forward(self, method: str, path: str, headers: Any, body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
