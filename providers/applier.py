@@ -74,7 +74,9 @@ class AwsApplier:
             resp = client.create_service(**action.request(task_definition_arn))
             return LiveService(arn=resp["service"]["serviceArn"], description=dict(resp["service"]))
 
-        return writes.write(self.session, self.emit, doing=f"creating service {ref.service} in cluster {ref.cluster}", call=call, recognise=recognise)
+        return writes.write(
+            self.session, self.emit, doing=f"creating service {ref.service} in cluster {ref.cluster}", call=call, recognise=recognise, who=str(ref)
+        )
 
     def update_service(self, action: UpdateService, task_definition_arn: str | None) -> LiveService:
         """UpdateService with the changed attributes, then TagResource / UntagResource (tags are
@@ -107,6 +109,7 @@ class AwsApplier:
             rollback_events=action.rollback_events,
             description=action.description(task_definition_arn),
             emit=self.emit,
+            who=str(action.ref),
         )
 
     def stop_deployment(self, action: StopDeployment) -> str:

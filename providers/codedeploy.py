@@ -179,7 +179,7 @@ class DeploymentGroups:
 
 def create_deployment(
     session: Session, *, application: str, group: str, content: str, rollback_events: Sequence[str], description: str,
-    emit: Callable[[str], None] = lambda line: None,
+    emit: Callable[[str], None] = lambda line: None, who: str = "",
 ) -> str:
     """CreateDeployment, safe to retry (providers/writes.py): a deployment the lost reply would
     have named is recognised by its AppSpec's sha256 and description among the group's active
@@ -207,7 +207,7 @@ def create_deployment(
 
     return writes.write(
         session, emit, doing=f"creating a CodeDeploy deployment in {application}/{group}",
-        call=lambda: str(client.create_deployment(**params)["deploymentId"]), recognise=recognise,
+        call=lambda: str(client.create_deployment(**params)["deploymentId"]), recognise=recognise, who=who,
     )
 
 

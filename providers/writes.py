@@ -50,11 +50,13 @@ def write(
     doing: str,
     call: Callable[[], T],
     recognise: Callable[[], tuple[T, str] | None],
+    who: str = "",
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """`call` (made with session.write_client: one attempt a call) until it answers; after an
     unknown outcome, or a refusal of a retry, `recognise()` says whether AWS had done it (its
-    value and what to say), and that is the answer. The last error is raised as an AwsError."""
+    value and what to say), and that is the answer, with a note line (`who`: its prefix, the
+    service the write is for). The last error is raised as an AwsError."""
     attempts = session.settings.max_attempts + 1
     retried = False
     for attempt in range(attempts):
@@ -65,7 +67,7 @@ def write(
                 found = _recognise(recognise, doing)
                 if found is not None:
                     value, what = found
-                    emit(f"note: the reply to {doing} was lost; AWS had done it: {what}")
+                    emit(f"{who + ': ' if who else ''}note: the reply to {doing} was lost; AWS had done it: {what}")
                     return value
             if not transient(err) or attempt == attempts - 1:
                 with aws_errors(doing):

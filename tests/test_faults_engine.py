@@ -113,7 +113,7 @@ def test_a_lost_reply_to_create_service_is_recognised(project, aws, faults, no_b
     progress = project.through(faults).deploy()
     service = aws.service()
     assert service["status"] == "ACTIVE"
-    assert f"note: the reply to creating service web in cluster ecsplan-demo was lost; AWS had done it: created service {service['serviceArn']} (it runs web:1)" in progress
+    assert f"ecsplan-demo/web: note: the reply to creating service web in cluster ecsplan-demo was lost; AWS had done it: created service {service['serviceArn']} (it runs web:1)" in progress
     assert [r.action for r in aws.mutations()] == ["RegisterTaskDefinition", "CreateService"]
     assert f"ecsplan-demo/web: create_service: created service {service['serviceArn']}" in progress, progress
 
@@ -138,7 +138,7 @@ def test_a_lost_reply_to_create_deployment_is_the_deployment_it_started(bluegree
     deployment_id = aws.client("codedeploy").list_deployments(applicationName=bg.application, deploymentGroupName=bg.group)["deployments"][0]
     notes = [line for line in progress if "note" in line]
     assert notes == [
-        f"note: the reply to creating a CodeDeploy deployment in {bg.application}/{bg.group} was lost; AWS had done it: "
+        f"ecsplan-demo/web-bg: note: the reply to creating a CodeDeploy deployment in {bg.application}/{bg.group} was lost; AWS had done it: "
         f"deployment {deployment_id} in {bg.application}/{bg.group} has this AppSpec"
     ], progress
     assert f"ecsplan-demo/web-bg: deployment {deployment_id}: Succeeded" in progress, progress
