@@ -127,9 +127,10 @@ def call_budget(remaining: float) -> tuple[int, float]:
     return 0, 2.0 if remaining >= 2 else 1.0
 
 
-# Error codes AWS answers when a call may pass later (botocore's standard retry mode treats
-# them as transient: botocore/retries/standard.py, and
-# https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+# Error codes AWS answers when a call may pass later: botocore's standard retry mode's throttling
+# and transient codes (botocore/retries/standard.py; the retry behaviour the SDKs share:
+# https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), and the codes of
+# the 5xx answers (ServiceUnavailable, InternalFailure: the APIs' common errors; ECS's ServerException).
 TRANSIENT_CODES = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
     "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",

@@ -143,3 +143,36 @@ def test_a_lost_reply_to_create_deployment_is_the_deployment_it_started(bluegree
     ], progress
     assert f"ecsplan-demo/web-bg: deployment {deployment_id}: Succeeded" in progress, progress
     assert aws.service(name="web-bg")["taskDefinition"].endswith("web-bg:2")
+
+
+def test_a_retry_refused_because_the_first_create_deployment_succeeded_is_recognised(bluegreen, aws, faults, no_backoff):
+    """The reply to CreateDeployment is lost and the group's deployments cannot be read at once
+    (nine failed ListDeployments: botocore's attempts), so it is made again: CodeDeploy refuses
+    it (DeploymentLimitExceededException: one at a time per group), and the active deployment,
+    with our AppSpec, is ours."""
+    bg = bluegreen.create(scalable_target=False)
+    faults.drop("codedeploy", "CreateDeployment")
+    unreadable = faults.fail("codedeploy", "ListDeployments", times=9, after="CreateDeployment")
+    progress = bg.through(faults).deploy(env={"IMAGE_TAG": "1.27"})
+    assert unreadable.hits == 9
+    assert [r.action for r in aws.server.requests if r.action == "CreateDeployment"] == ["CreateDeployment"] * 2
+    assert len([line for line in progress if "note: the reply to creating a CodeDeploy deployment" in line]) == 1, progress
+    assert aws.service(name="web-bg")["taskDefinition"].endswith("web-bg:2")
+
+
+def test_a_refused_write_is_reported_once_not_retried(project, aws, faults):
+    faults.deny("ecs", "RegisterTaskDefinition")
+    with pytest.raises(AssertionError) as err:
+        project.through(faults).deploy()
+    assert str(err.value).splitlines()[0] == (
+        "registering task definition web: AccessDeniedException: User: arn:aws:iam::123456789012:user/ci is not authorized to perform this action"
+    )
+    assert faults.calls.count(("ecs", "RegisterTaskDefinition", "deny")) == 1 and aws.mutations() == []
+
+
+def test_throttling_that_outlasts_every_attempt_of_a_write_is_an_error(project, aws, faults, no_backoff):
+    rule = faults.throttle("ecs", "RegisterTaskDefinition")
+    with pytest.raises(AssertionError) as err:
+        project.through(faults).deploy()
+    assert str(err.value).splitlines()[0] == "registering task definition web: ThrottlingException: Rate exceeded"
+    assert rule.hits == 9 and aws.mutations() == []  # botocore's 9 attempts (max_attempts 8 retries)
