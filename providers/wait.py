@@ -295,6 +295,19 @@ class AwsWaiter:
                 emit(f"{ref}: warning: cannot show lifecycle events and traffic ({err}); the wait goes on with the deployment's status")
             return {}
 
+    def _service_events(self, ref: ServiceRef, emit: Emit) -> tuple[ServiceEvent, ...]:
+        """The service's events, which a service deployment's wait only prints (it is judged by
+        DescribeServiceDeployments): when they cannot be read (a role without
+        ecs:DescribeServices, an error that outlasts the retries), one warning and none."""
+        try:
+            return tuple(self._describe(ref).events)
+        except AwsError as err:
+            key = ("service-events", str(ref))
+            if key not in self._warned:
+                self._warned.add(key)
+                emit(f"{ref}: warning: cannot show service events ({err}); the wait goes on with the service deployment's status")
+            return ()
+
     def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment: print each
         change of its status, lifecycle stage, traffic and hooks, and each new service event,
@@ -322,10 +335,10 @@ class AwsWaiter:
             while True:
                 try:
                     info = deployments.describe(arn)
-                    service = self._describe(ref)
+                    listed = self._service_events(ref, emit)
                     if seen_events is None:
-                        seen_events = {e.id for e in service.events}  # what was there before the wait is history
-                    for event in reversed(service.events):
+                        seen_events = {e.id for e in listed}  # what was there before the wait is history
+                    for event in reversed(listed):
                         if event.id not in seen_events:
                             seen_events.add(event.id)
                             new_events.append(event.message)

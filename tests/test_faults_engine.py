@@ -176,3 +176,15 @@ def test_throttling_that_outlasts_every_attempt_of_a_write_is_an_error(project, 
         project.through(faults).deploy()
     assert str(err.value).splitlines()[0] == "registering task definition web: ThrottlingException: Rate exceeded"
     assert rule.hits == 9 and aws.mutations() == []  # botocore's 9 attempts (max_attempts 8 retries)
+
+
+def test_service_events_a_native_deployment_only_prints_degrade_to_one_warning(native, aws, faults):
+    native.deploy()
+    denied = faults.deny("ecs", "DescribeServices", after="UpdateService")
+    progress = native.through(faults).deploy(env={"IMAGE_TAG": "1.27"})
+    warnings = [line for line in progress if "warning" in line]
+    assert len(warnings) == 1 and warnings[0].startswith(
+        "ecsplan-demo/web-native: warning: cannot show service events (describing service web-native in cluster ecsplan-demo: "
+        "AccessDeniedException: "
+    ) and warnings[0].endswith("; the wait goes on with the service deployment's status"), progress
+    assert denied.hits > 1 and any("SUCCESSFUL: web-native:2" in line for line in progress), progress
