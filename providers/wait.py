@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from planner.codedeploy import (
     TrafficRouting,
@@ -43,6 +43,8 @@ from providers import codedeploy, ecs
 from providers.errors import AwsError
 from providers.service_deployments import ServiceDeployments
 from providers.session import Session, aws_errors, poll_interval
+
+T = TypeVar("T")
 
 
 def format_duration(seconds: float) -> str:
@@ -84,28 +86,8 @@ class AwsWaiter:
         elif self.stop.wait(interval):
             raise Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
 
-    def _retry_later(self, ref: ServiceRef, err: AwsError, started: float, timeout: float, failures: int, what: str, emit: Emit) -> None:
-        """A poll failed after botocore's own retries. A transient failure (throttling, a 5xx, a
-        reply lost or later than the time left) is retried after a pause that doubles from the
-        poll interval (up to 30 s, never past the timeout), with one warning line per service;
-        at the timeout the wait ends, saying the deployment goes on. Anything else is raised."""
-        if not err.transient:
-            raise err
-        left = started + timeout - self.clock()
-        if left <= 0:
-            raise WaitTimeout(
-                f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; the last call failed ({err}). "
-                f"The deployment goes on in AWS: follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
-            )
-        key = ("poll", str(ref))
-        if key not in self._warned:
-            self._warned.add(key)
-            emit(f"{ref}: warning: {err}; retrying until the timeout")
-        self._pause(ref, min(poll_interval() * 2 ** min(failures, 8), 30.0, left))
-
-    def _bounded(self, started: float, timeout: float) -> Any:
-        """Each call made while waiting ends by the timeout (Session.deadline)."""
-        return self.session.deadline(time.monotonic() + timeout - (self.clock() - started))
+    def _calls(self, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> _Calls:
+        return _Calls(self, ref, what, started, timeout, emit)
 
     def _describe(self, ref: ServiceRef) -> LiveService:
         with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
@@ -135,58 +117,52 @@ class AwsWaiter:
         noted = False
         what = what_is_awaited(expect)
         emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
-        failures = 0
-        with self._bounded(started, timeout):
-            while True:
-                try:
-                    service = self._describe(ref)
-                    if history is None:
-                        # What the first poll lists from before `since` is history; any event that shows
-                        # up later is new, whatever its timestamp (clocks differ).
-                        since = _events_since(service, expect, wait_started)
-                        history = {e.id for e in service.events if e.created_at is not None and e.created_at < since}
-                    # ECS lists events newest first; print them oldest first.
-                    for event in reversed(service.events):
-                        if event.id in seen_events or event.id in history:
-                            continue
-                        seen_events.add(event.id)
-                        new_events.append(event)
-                        emit(f"{ref}: event: {event.message}")
-                    state = describe_deployments(service)
-                    if state != last_state:
-                        emit(f"{ref}: {state}")
-                        last_state = state
-                    note = None if noted else rollout_state_note(service, expect)
-                    if note:
-                        emit(f"{ref}: {note}")
-                        noted = True
-                    verdict = judge(service, expect)
-                    if verdict.state is RolloutState.SUCCEEDED:
-                        emit(f"{ref}: {verdict.message}")
-                        return
-                    if verdict.state is RolloutState.FAILED:
-                        message = verdict.message
-                        rollback = None if expect.rollback else rollback_in_progress(service)
-                        if rollback is not None:
-                            message += f"; the rollback is in progress: follow it with `{self.resume_hint}`"
-                        events = "\n".join(f"  {e.message}" for e in new_events[-8:])
-                        since_what = "the wait started" if expect.from_wait_start else "the deployment started"
-                        tail = f"\nService events since {since_what}:\n{events}" if events else ""
-                        tail += self._stopped_tasks_text(ref, service, expect)
-                        raise DeploymentFailed(f"{ref}: {message}{tail}")
-                    if self.clock() - started >= timeout:
-                        report = timeout_report(service, expect, [e.message for e in new_events])
-                        raise WaitTimeout(
-                            f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; it may still be running "
-                            f"(now: {state})." + (f"\n{report}\n" if report else " ")
-                            + f"Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
-                        )
-                except AwsError as err:
-                    self._retry_later(ref, err, started, timeout, failures, what, emit)
-                    failures += 1
+        call = self._calls(ref, what, started, timeout, emit)
+        while True:
+            service = call(lambda: self._describe(ref))
+            if history is None:
+                # What the first poll lists from before `since` is history; any event that shows
+                # up later is new, whatever its timestamp (clocks differ).
+                since = _events_since(service, expect, wait_started)
+                history = {e.id for e in service.events if e.created_at is not None and e.created_at < since}
+            # ECS lists events newest first; print them oldest first.
+            for event in reversed(service.events):
+                if event.id in seen_events or event.id in history:
                     continue
-                failures = 0
-                self._pause(ref, interval)
+                seen_events.add(event.id)
+                new_events.append(event)
+                emit(f"{ref}: event: {event.message}")
+            state = describe_deployments(service)
+            if state != last_state:
+                emit(f"{ref}: {state}")
+                last_state = state
+            note = None if noted else rollout_state_note(service, expect)
+            if note:
+                emit(f"{ref}: {note}")
+                noted = True
+            verdict = judge(service, expect)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                message = verdict.message
+                rollback = None if expect.rollback else rollback_in_progress(service)
+                if rollback is not None:
+                    message += f"; the rollback is in progress: follow it with `{self.resume_hint}`"
+                events = "\n".join(f"  {e.message}" for e in new_events[-8:])
+                since_what = "the wait started" if expect.from_wait_start else "the deployment started"
+                tail = f"\nService events since {since_what}:\n{events}" if events else ""
+                with call.bounded():
+                    tail += self._stopped_tasks_text(ref, service, expect)
+                raise DeploymentFailed(f"{ref}: {message}{tail}")
+            if self.clock() - started >= timeout:
+                report = timeout_report(service, expect, [e.message for e in new_events])
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for {what}; it may still be running "
+                    f"(now: {state})." + (f"\n{report}\n" if report else " ")
+                    + f"Follow it with `{self.resume_hint}`, or raise --timeout / `timeout:` in the config"
+                )
+            self._pause(ref, interval)
 
     def wait_codedeploy(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow a CodeDeploy deployment until it Succeeded (or, with --wait-until
@@ -231,53 +207,46 @@ class AwsWaiter:
         seen: dict[str, str] = {}
         made_of = f": {budget.explain()}" if budget is not None else ""
         emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)}{made_of})")
-        failures = 0
-        with self._bounded(started, timeout):
-            while True:
-                try:
-                    info = codedeploy.get_deployment(self.session, expect.deployment_id)
-                    target = self._ecs_target(ref, expect.deployment_id, until, emit)
-                    events = list(target.get("lifecycleEvents") or [])
-                    for event in events:
-                        name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
-                        if seen.get(name) != state and state != "Pending":
-                            seen[name] = state
-                            diag = (event.get("diagnostics") or {}).get("message")
-                            emit(f"{ref}:   {name}: {state}" + (f" ({diag})" if diag else ""))
-                    traffic = describe_traffic(target.get("taskSetsInfo") or [])
-                    if traffic and traffic != last_traffic:
-                        emit(f"{ref}:   {traffic}")
-                        last_traffic = traffic
-                    status = describe_status(info, expect.group)  # after the events that led to it
-                    if status != last_status:
-                        emit(f"{ref}: deployment {expect.deployment_id}: {status}")
-                        last_status = status
-                    shifted = traffic_shifted(events)
-                    service_td = None
-                    if info.get("status") == "Succeeded" or (until is WaitUntil.TRAFFIC_SHIFTED and shifted):
-                        service_td = self._describe(ref).task_definition_arn
-                    now = dt.datetime.now(dt.timezone.utc)
-                    verdict = judge_deployment(info, service_td, expect, events=events, until=until, now=now)
-                    if verdict.state is RolloutState.SUCCEEDED:
-                        emit(f"{ref}: {verdict.message}")
-                        return
-                    if verdict.state is RolloutState.FAILED:
-                        raise DeploymentFailed(f"{ref}: {verdict.message}")
-                    if shifted and not told_termination and (expect.group is None or expect.group.termination_wait_minutes > 0):
-                        emit(f"{ref}: {termination_wait_note(expect.deployment_id, events, expect.group, now)}")
-                        told_termination = True
-                    if self.clock() - started >= timeout:
-                        raise WaitTimeout(
-                            f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy deployment "
-                            f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
-                            f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
-                        )
-                except AwsError as err:
-                    self._retry_later(ref, err, started, timeout, failures, f"CodeDeploy deployment {expect.deployment_id}", emit)
-                    failures += 1
-                    continue
-                failures = 0
-                self._pause(ref, interval)
+        call = self._calls(ref, f"CodeDeploy deployment {expect.deployment_id}", started, timeout, emit)
+        while True:
+            info = call(lambda: codedeploy.get_deployment(self.session, expect.deployment_id))
+            target = call(lambda: self._ecs_target(ref, expect.deployment_id, until, emit))
+            events = list(target.get("lifecycleEvents") or [])
+            for event in events:
+                name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
+                if seen.get(name) != state and state != "Pending":
+                    seen[name] = state
+                    diag = (event.get("diagnostics") or {}).get("message")
+                    emit(f"{ref}:   {name}: {state}" + (f" ({diag})" if diag else ""))
+            traffic = describe_traffic(target.get("taskSetsInfo") or [])
+            if traffic and traffic != last_traffic:
+                emit(f"{ref}:   {traffic}")
+                last_traffic = traffic
+            status = describe_status(info, expect.group)  # after the events that led to it
+            if status != last_status:
+                emit(f"{ref}: deployment {expect.deployment_id}: {status}")
+                last_status = status
+            shifted = traffic_shifted(events)
+            service_td = None
+            if info.get("status") == "Succeeded" or (until is WaitUntil.TRAFFIC_SHIFTED and shifted):
+                service_td = call(lambda: self._describe(ref)).task_definition_arn
+            now = dt.datetime.now(dt.timezone.utc)
+            verdict = judge_deployment(info, service_td, expect, events=events, until=until, now=now)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                raise DeploymentFailed(f"{ref}: {verdict.message}")
+            if shifted and not told_termination and (expect.group is None or expect.group.termination_wait_minutes > 0):
+                emit(f"{ref}: {termination_wait_note(expect.deployment_id, events, expect.group, now)}")
+                told_termination = True
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy deployment "
+                    f"{expect.deployment_id} (now {status}); it goes on in CodeDeploy. Follow it with "
+                    f"`{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
+                )
+            self._pause(ref, interval)
 
     def _ecs_target(self, ref: ServiceRef, deployment_id: str, until: WaitUntil, emit: Emit) -> dict[str, Any]:
         """The deployment's target (lifecycle events, traffic), which a wait until Succeeded only
@@ -295,12 +264,13 @@ class AwsWaiter:
                 emit(f"{ref}: warning: cannot show lifecycle events and traffic ({err}); the wait goes on with the deployment's status")
             return {}
 
-    def _service_events(self, ref: ServiceRef, emit: Emit) -> tuple[ServiceEvent, ...]:
+    def _service_events(self, ref: ServiceRef, emit: Emit, call: _Calls) -> tuple[ServiceEvent, ...]:
         """The service's events, which a service deployment's wait only prints (it is judged by
         DescribeServiceDeployments): when they cannot be read (a role without
-        ecs:DescribeServices, an error that outlasts the retries), one warning and none."""
+        ecs:DescribeServices, an error), one warning and none."""
         try:
-            return tuple(self._describe(ref).events)
+            with call.bounded():
+                return tuple(self._describe(ref).events)
         except AwsError as err:
             key = ("service-events", str(ref))
             if key not in self._warned:
@@ -330,48 +300,41 @@ class AwsWaiter:
         new_events: list[str] = []
         last = ""
         told_pause = False
-        failures = 0
-        with self._bounded(started, timeout):
-            while True:
-                try:
-                    info = deployments.describe(arn)
-                    listed = self._service_events(ref, emit)
-                    if seen_events is None:
-                        seen_events = {e.id for e in listed}  # what was there before the wait is history
-                    for event in reversed(listed):
-                        if event.id not in seen_events:
-                            seen_events.add(event.id)
-                            new_events.append(event.message)
-                            emit(f"{ref}: event: {event.message}")
-                    state = describe_service_deployment(info)
-                    if state != last:
-                        emit(f"{ref}: {what}: {state}")
-                        last = state
-                    note = paused_note(info)
-                    if note and not told_pause:
-                        emit(f"{ref}: {note}")
-                        told_pause = True
-                    verdict = judge_service_deployment(info, expect)
-                    if verdict.state is RolloutState.SUCCEEDED:
-                        emit(f"{ref}: {verdict.message}")
-                        return
-                    if verdict.state is RolloutState.FAILED:
-                        events = "\n".join(f"  {m}" for m in new_events[-8:])
-                        tail = f"\nService events since the deployment started:\n{events}" if events else ""
-                        if info.active:
-                            tail = f"; follow the rollback with `{self.resume_hint}`" + tail
-                        raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
-                    if self.clock() - started >= timeout:
-                        raise WaitTimeout(
-                            f"{ref}: timed out after {format_duration(timeout)} waiting for {what} (now: {state}); it goes on in ECS. "
-                            f"Follow it with `{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
-                        )
-                except AwsError as err:
-                    self._retry_later(ref, err, started, timeout, failures, what, emit)
-                    failures += 1
-                    continue
-                failures = 0
-                self._pause(ref, interval)
+        call = self._calls(ref, what, started, timeout, emit)
+        while True:
+            info = call(lambda: deployments.describe(arn))
+            listed = self._service_events(ref, emit, call)
+            if seen_events is None:
+                seen_events = {e.id for e in listed}  # what was there before the wait is history
+            for event in reversed(listed):
+                if event.id not in seen_events:
+                    seen_events.add(event.id)
+                    new_events.append(event.message)
+                    emit(f"{ref}: event: {event.message}")
+            state = describe_service_deployment(info)
+            if state != last:
+                emit(f"{ref}: {what}: {state}")
+                last = state
+            note = paused_note(info)
+            if note and not told_pause:
+                emit(f"{ref}: {note}")
+                told_pause = True
+            verdict = judge_service_deployment(info, expect)
+            if verdict.state is RolloutState.SUCCEEDED:
+                emit(f"{ref}: {verdict.message}")
+                return
+            if verdict.state is RolloutState.FAILED:
+                events = "\n".join(f"  {m}" for m in new_events[-8:])
+                tail = f"\nService events since the deployment started:\n{events}" if events else ""
+                if info.active:
+                    tail = f"; follow the rollback with `{self.resume_hint}`" + tail
+                raise DeploymentFailed(f"{ref}: {verdict.message}{tail}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for {what} (now: {state}); it goes on in ECS. "
+                    f"Follow it with `{self.resume_hint}`, or stop it with rollback (`ecsplan rollback`)"
+                )
+            self._pause(ref, interval)
 
     def _wait_for_stop(self, ref: ServiceRef, expect: CodeDeployExpectation, timeout: float | None, emit: Emit) -> str | None:
         """StopDeployment answered Pending: poll until the deployment is Stopped (or ended
@@ -381,29 +344,69 @@ class AwsWaiter:
         started = self.clock()
         last = ""
         emit(f"{ref}: waiting for CodeDeploy to stop deployment {expect.deployment_id} (timeout {format_duration(timeout)})")
+        call = self._calls(ref, f"CodeDeploy to stop deployment {expect.deployment_id}", started, timeout, emit)
+        while True:
+            verdict = judge_stop(call(lambda: codedeploy.get_deployment(self.session, expect.deployment_id)), expect)
+            if verdict.message != last:
+                emit(f"{ref}: {verdict.message}")
+                last = verdict.message
+            if verdict.state is RolloutState.SUCCEEDED:
+                return verdict.rollback_deployment_id
+            if verdict.state is RolloutState.FAILED:
+                raise DeploymentFailed(f"{ref}: {verdict.message}")
+            if self.clock() - started >= timeout:
+                raise WaitTimeout(
+                    f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy to stop deployment "
+                    f"{expect.deployment_id}; the stop may still take effect. Follow it with `{self.resume_hint}`"
+                )
+            self._pause(ref, interval)
+
+
+class _Calls:
+    """The calls of one wait (`what`, for `ref`, started at `started` by the waiter's clock):
+    each ends by the wait's timeout (Session.deadline cuts its connect/read timeouts and retries
+    to the time left). A transient failure that outlasts botocore's retries (throttling, a 5xx,
+    a reply lost or later than the time left) is made again after a pause that doubles from the
+    poll interval (up to 30 s, never past the timeout), with one warning line per service; at
+    the timeout the wait ends, saying the deployment goes on in AWS. Anything else is raised."""
+
+    def __init__(self, waiter: AwsWaiter, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> None:
+        self.waiter = waiter
+        self.ref = ref
+        self.what = what
+        self.started = started
+        self.timeout = timeout
+        self.emit = emit
+
+    def bounded(self) -> Any:
+        left = self.timeout - (self.waiter.clock() - self.started)
+        return self.waiter.session.deadline(time.monotonic() + left)
+
+    def __call__(self, read: Callable[[], T]) -> T:
         failures = 0
-        with self._bounded(started, timeout):
-            while True:
-                try:
-                    verdict = judge_stop(codedeploy.get_deployment(self.session, expect.deployment_id), expect)
-                    if verdict.message != last:
-                        emit(f"{ref}: {verdict.message}")
-                        last = verdict.message
-                    if verdict.state is RolloutState.SUCCEEDED:
-                        return verdict.rollback_deployment_id
-                    if verdict.state is RolloutState.FAILED:
-                        raise DeploymentFailed(f"{ref}: {verdict.message}")
-                    if self.clock() - started >= timeout:
-                        raise WaitTimeout(
-                            f"{ref}: timed out after {format_duration(timeout)} waiting for CodeDeploy to stop deployment "
-                            f"{expect.deployment_id}; the stop may still take effect. Follow it with `{self.resume_hint}`"
-                        )
-                except AwsError as err:
-                    self._retry_later(ref, err, started, timeout, failures, f"CodeDeploy to stop deployment {expect.deployment_id}", emit)
-                    failures += 1
-                    continue
-                failures = 0
-                self._pause(ref, interval)
+        while True:
+            try:
+                with self.bounded():
+                    return read()
+            except AwsError as err:
+                self._retry_later(err, failures)
+                failures += 1
+
+    def _retry_later(self, err: AwsError, failures: int) -> None:
+        if not err.transient:
+            raise err
+        ref, waiter = self.ref, self.waiter
+        left = self.started + self.timeout - waiter.clock()
+        if left <= 0:
+            raise WaitTimeout(
+                f"{ref}: timed out after {format_duration(self.timeout)} waiting for {self.what}; the last call failed ({err}). "
+                f"The deployment goes on in AWS: follow it with `{waiter.resume_hint}`, or raise --timeout / `timeout:` in the config"
+            )
+        key = ("poll", str(ref))
+        if key not in waiter._warned:
+            waiter._warned.add(key)
+            self.emit(f"{ref}: warning: {err}; retrying until the timeout")
+        waiter._pause(ref, min(poll_interval() * 2 ** min(failures, 8), 30.0, left))
 
 
 def _events_since(service: LiveService, expect: RolloutExpectation, wait_started: dt.datetime) -> dt.datetime:
