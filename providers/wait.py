@@ -84,7 +84,10 @@ class AwsWaiter:
         if self.stop is None:
             self.sleep(interval)
         elif self.stop.wait(interval):
-            raise Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
+            raise self._interrupted(ref)
+
+    def _interrupted(self, ref: ServiceRef) -> Interrupted:
+        return Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
 
     def _calls(self, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> _Calls:
         return _Calls(self, ref, what, started, timeout, emit)
@@ -269,8 +272,7 @@ class AwsWaiter:
         DescribeServiceDeployments): when they cannot be read (a role without
         ecs:DescribeServices, an error), one warning and none."""
         try:
-            with call.bounded():
-                return tuple(self._describe(ref).events)
+            return call.once(lambda: tuple(self._describe(ref).events))
         except AwsError as err:
             key = ("service-events", str(ref))
             if key not in self._warned:
@@ -368,7 +370,11 @@ class _Calls:
     to the time left). A transient failure that outlasts botocore's retries (throttling, a 5xx,
     a reply lost or later than the time left) is made again after a pause that doubles from the
     poll interval (up to 30 s, never past the timeout), with one warning line per service; at
-    the timeout the wait ends, saying the deployment goes on in AWS. Anything else is raised."""
+    the timeout the wait ends, saying the deployment goes on in AWS. Anything else is raised.
+
+    With the waiter's stop event (apply: each wait in its own thread), a call is made in a
+    thread of its own and the wait ends as soon as the event is set (Ctrl-C, SIGTERM), not when
+    a stalled call gives up: the call, a read, is left to end on its own."""
 
     def __init__(self, waiter: AwsWaiter, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> None:
         self.waiter = waiter
@@ -386,11 +392,40 @@ class _Calls:
         failures = 0
         while True:
             try:
-                with self.bounded():
-                    return read()
+                return self.once(read)
             except AwsError as err:
                 self._retry_later(err, failures)
                 failures += 1
+
+    def once(self, read: Callable[[], T]) -> T:
+        """`read()`, ending by the wait's timeout, or at once when the stop event is set."""
+        stop = self.waiter.stop
+        if stop is None:
+            with self.bounded():
+                return read()
+        if stop.is_set():
+            raise self.waiter._interrupted(self.ref)
+        outcome: list[Any] = []
+        done = threading.Event()
+        bounded = self.bounded()  # the deadline as of now, entered in the call's thread
+
+        def run() -> None:
+            try:
+                with bounded:
+                    outcome.append((True, read()))
+            except BaseException as err:  # handed to the waiting thread, raised there
+                outcome.append((False, err))
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name=f"wait-call {self.ref}", daemon=True).start()
+        while not done.wait(0.1):
+            if stop.is_set():
+                raise self.waiter._interrupted(self.ref)
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
 
     def _retry_later(self, err: AwsError, failures: int) -> None:
         if not err.transient:

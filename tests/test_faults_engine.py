@@ -6,9 +6,11 @@ on stderr): tests/test_cli_faults.py."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
-from planner.errors import WaitTimeout
+from planner.errors import Interrupted, WaitTimeout
 from planner.model import LiveService, ServiceRef
 from planner.rollout import expectation_in_progress
 from providers.session import AwsSettings, Session, call_budget
@@ -188,3 +190,29 @@ def test_service_events_a_native_deployment_only_prints_degrade_to_one_warning(n
         "AccessDeniedException: "
     ) and warnings[0].endswith("; the wait goes on with the service deployment's status"), progress
     assert denied.hits > 1 and any("SUCCESSFUL: web-native:2" in line for line in progress), progress
+
+
+def test_the_stop_event_ends_a_wait_whose_read_is_stalled(project, aws, faults, monkeypatch):
+    """Ctrl-C / SIGTERM during apply set the waiter's stop event: a wait blocked in a stalled
+    DescribeServices ends at once (before: when the read gave up, 3 x 60 s later)."""
+    waiter, expect = _waiting(project, aws, faults, monkeypatch)
+    waiter.stop = threading.Event()
+    stalled = faults.stall("ecs", "DescribeServices")
+    ended: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            waiter.wait_rolling(REF, expect, 600, [].append)
+        except BaseException as err:  # noqa: BLE001 - what the wait ended with is the test's
+            ended.append(err)
+
+    waiting = threading.Thread(target=wait)
+    waiting.start()
+    assert stalled.hit.wait(30)
+    waiter.stop.set()
+    waiting.join(30)  # a guard against a hang, not a timing
+    assert not waiting.is_alive()
+    assert [str(e) for e in ended] == [
+        "ecsplan-demo/web: interrupted while waiting; the deployment may still be running: follow it with `ecsplan wait`"
+    ]
+    assert type(ended[0]) is Interrupted
