@@ -119,7 +119,7 @@ class Project:
 
     def popen(self, args, env, **kwargs):
         return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], cwd=self.path, env=self._env(env),
-                                stdin=subprocess.DEVNULL, **{"stderr": subprocess.DEVNULL, **kwargs})
+                                stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
 
     def _env(self, env):
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "NO_COLOR"}
