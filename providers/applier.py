@@ -26,7 +26,7 @@ from planner.model import LiveService, arn_tail
 from planner.normalize import comparable_task_definitions
 from providers import autoscaling, codedeploy, ecs, writes
 from providers.service_deployments import ServiceDeployments
-from providers.session import Session, aws_errors
+from providers.session import Session, aws_errors, write_errors
 
 
 class AwsApplier:
@@ -85,7 +85,7 @@ class AwsApplier:
         described: dict[str, Any] | None = None
         params = action.request(task_definition_arn)
         if params:
-            with aws_errors(f"updating service {ref.service} in cluster {ref.cluster}"):
+            with write_errors(f"updating service {ref.service} in cluster {ref.cluster}"):
                 described = self.ecs.update_service(**params)["service"]
         if action.tags_add:
             with aws_errors(f"tagging service {ref.service}"):

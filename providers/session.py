@@ -168,6 +168,19 @@ def _unreadable(err: botocore.parsers.ResponseParserError) -> str:
 
 
 @contextlib.contextmanager
+def write_errors(doing: str) -> Iterator[None]:
+    """aws_errors() for a write: when its outcome is unknown (the reply lost or late, a 5xx, a
+    reply that cannot be read), the message says AWS may have done it."""
+    try:
+        with aws_errors(doing):
+            yield
+    except AwsError as err:
+        if err.__cause__ is not None and unknown_outcome(err.__cause__):
+            raise AwsError(f"{err}; AWS may have done it all the same: `ecsplan plan` shows what is live", transient=err.transient) from err.__cause__
+        raise
+
+
+@contextlib.contextmanager
 def aws_errors(doing: str) -> Iterator[None]:
     """botocore's exceptions become one AwsError with what we were doing and what AWS said."""
     try:

@@ -30,7 +30,7 @@ import botocore.exceptions
 import botocore.parsers
 
 from providers.errors import AwsError
-from providers.session import Session, aws_errors, transient, unknown_outcome
+from providers.session import Session, transient, unknown_outcome, write_errors
 
 T = TypeVar("T")
 Emit = Callable[[str], None]
@@ -70,7 +70,7 @@ def write(
                     emit(f"{who + ': ' if who else ''}note: the reply to {doing} was lost; AWS had done it: {what}")
                     return value
             if not transient(err) or attempt == attempts - 1:
-                with aws_errors(doing):
+                with write_errors(doing):
                     raise
         retried = True
         sleep(backoff(attempt))

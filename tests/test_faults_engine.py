@@ -216,3 +216,15 @@ def test_the_stop_event_ends_a_wait_whose_read_is_stalled(project, aws, faults, 
         "ecsplan-demo/web: interrupted while waiting; the deployment may still be running: follow it with `ecsplan wait`"
     ]
     assert type(ended[0]) is Interrupted
+
+
+def test_a_write_whose_outcome_stays_unknown_says_aws_may_have_done_it(project, aws, faults, no_backoff):
+    project.deploy()
+    failing = faults.fail("ecs", "UpdateService", status=500)
+    with pytest.raises(AssertionError) as err:
+        project.through(faults).deploy(env={"IMAGE_TAG": "1.26"})
+    assert str(err.value).splitlines()[0] == (
+        "updating service web in cluster ecsplan-demo: InternalFailure: injected 500; AWS may have done it all the same: "
+        "`ecsplan plan` shows what is live"
+    )
+    assert failing.hits == 9
