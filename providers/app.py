@@ -174,7 +174,7 @@ def run_apply(
     session = ctx.session
     stop = threading.Event()
     waiter = AwsWaiter(session, resume_hint=resume_hint, until=until, stop=stop) if wait else None
-    return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session), waiter=waiter,
+    return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session, ctx.progress), waiter=waiter,
                       emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop, force=force)
 
 

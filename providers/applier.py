@@ -3,7 +3,7 @@ builds its API request from the action's typed fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from planner import appspec
 from planner.actions import (
@@ -19,31 +19,64 @@ from planner.actions import (
     UpdateScalableTarget,
     UpdateService,
 )
+from planner.diff import diff
 from planner.execute import AutoscalingState
 from planner.frozen import thaw
-from planner.model import LiveService
-from providers import autoscaling, codedeploy
+from planner.model import LiveService, arn_tail
+from planner.normalize import comparable_task_definitions
+from providers import autoscaling, codedeploy, ecs, writes
 from providers.service_deployments import ServiceDeployments
-from providers.session import Session, aws_errors
+from providers.session import Session, aws_errors, write_errors
 
 
 class AwsApplier:
-    def __init__(self, session: Session) -> None:
+    """`emit`: where a write recognised after its reply was lost says so (providers/writes.py)."""
+
+    def __init__(self, session: Session, emit: Callable[[str], None] = lambda line: None) -> None:
         self.session = session
+        self.emit = emit
 
     @property
     def ecs(self) -> Any:
         return self.session.client("ecs")
 
     def register_task_definition(self, action: RegisterTaskDefinition) -> str:
-        with aws_errors(f"registering task definition {action.family}"):
-            resp = self.ecs.register_task_definition(**thaw(action.definition))
-        return str(resp["taskDefinition"]["taskDefinitionArn"])
+        """Safe to retry: after a lost reply, the family's latest revision is ours when it
+        equals the definition (a retry would register a duplicate revision)."""
+        client = self.session.write_client("ecs")
+        payload = thaw(action.definition)
+
+        def recognise() -> tuple[str, str] | None:
+            latest = ecs.describe_task_definition(self.session, action.family)
+            if latest is None:
+                return None
+            want, have = comparable_task_definitions(payload, latest.definition)
+            return None if diff(have, want) else (latest.arn, f"registered {latest.arn} (the family's latest revision equals the definition)")
+
+        return writes.write(
+            self.session, self.emit, doing=f"registering task definition {action.family}",
+            call=lambda: str(client.register_task_definition(**payload)["taskDefinition"]["taskDefinitionArn"]), recognise=recognise,
+        )
 
     def create_service(self, action: CreateService, task_definition_arn: str) -> LiveService:
-        with aws_errors(f"creating service {action.ref.service} in cluster {action.ref.cluster}"):
-            resp = self.ecs.create_service(**action.request(task_definition_arn))
-        return LiveService(arn=resp["service"]["serviceArn"], description=dict(resp["service"]))
+        """Safe to retry: after a lost reply (or a retry refused "not idempotent"), an ACTIVE
+        service of that name running our task definition is ours."""
+        client = self.session.write_client("ecs")
+        ref = action.ref
+
+        def recognise() -> tuple[LiveService, str] | None:
+            found = ecs.describe_services(self.session, ref.cluster, [ref.service]).get(ref.service)
+            if found is None or found.task_definition_arn != task_definition_arn:
+                return None
+            return found, f"created service {found.arn} (it runs {arn_tail(task_definition_arn)})"
+
+        def call() -> LiveService:
+            resp = client.create_service(**action.request(task_definition_arn))
+            return LiveService(arn=resp["service"]["serviceArn"], description=dict(resp["service"]))
+
+        return writes.write(
+            self.session, self.emit, doing=f"creating service {ref.service} in cluster {ref.cluster}", call=call, recognise=recognise, who=str(ref)
+        )
 
     def update_service(self, action: UpdateService, task_definition_arn: str | None) -> LiveService:
         """UpdateService with the changed attributes, then TagResource / UntagResource (tags are
@@ -52,7 +85,7 @@ class AwsApplier:
         described: dict[str, Any] | None = None
         params = action.request(task_definition_arn)
         if params:
-            with aws_errors(f"updating service {ref.service} in cluster {ref.cluster}"):
+            with write_errors(f"updating service {ref.service} in cluster {ref.cluster}"):
                 described = self.ecs.update_service(**params)["service"]
         if action.tags_add:
             with aws_errors(f"tagging service {ref.service}"):
@@ -75,6 +108,8 @@ class AwsApplier:
             content=appspec.appspec_content(action.appspec_for(task_definition_arn)),
             rollback_events=action.rollback_events,
             description=action.description(task_definition_arn),
+            emit=self.emit,
+            who=str(action.ref),
         )
 
     def stop_deployment(self, action: StopDeployment) -> str:

@@ -4,13 +4,14 @@ deployments."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import botocore.exceptions
 
 from planner.codedeploy import TrafficRouting
 from planner.errors import ConfigError
 from planner.model import CodeDeployDeployment, DeploymentGroupInfo, ReadTarget, ServiceRef, TargetTaskSet, cluster_name
+from providers import writes
 from providers.ecs import chunks
 from providers.errors import AwsError
 from providers.session import Session, aws_errors
@@ -176,7 +177,13 @@ class DeploymentGroups:
         return _group_info(app, group)
 
 
-def create_deployment(session: Session, *, application: str, group: str, content: str, rollback_events: Sequence[str], description: str) -> str:
+def create_deployment(
+    session: Session, *, application: str, group: str, content: str, rollback_events: Sequence[str], description: str,
+    emit: Callable[[str], None] = lambda line: None, who: str = "",
+) -> str:
+    """CreateDeployment, safe to retry (providers/writes.py): a deployment the lost reply would
+    have named is recognised by its AppSpec's sha256 and description among the group's active
+    ones."""
     params: dict[str, Any] = {
         "applicationName": application,
         "deploymentGroupName": group,
@@ -185,8 +192,23 @@ def create_deployment(session: Session, *, application: str, group: str, content
     }
     if rollback_events:
         params["autoRollbackConfiguration"] = {"enabled": True, "events": list(rollback_events)}
-    with aws_errors(f"creating a CodeDeploy deployment in {application}/{group}"):
-        return str(session.client("codedeploy").create_deployment(**params)["deploymentId"])
+    client = session.write_client("codedeploy")
+
+    def recognise() -> tuple[str, str] | None:
+        ids = session.client("codedeploy").list_deployments(
+            applicationName=application, deploymentGroupName=group, includeOnlyStatuses=ACTIVE_STATUSES
+        ).get("deployments") or []
+        for deployment_id in ids:
+            info = get_deployment(session, deployment_id)
+            digest = ((info.get("revision") or {}).get("appSpecContent") or {}).get("sha256")
+            if digest == writes.appspec_sha256(content) and info.get("description", description) == description:
+                return str(deployment_id), f"deployment {deployment_id} in {application}/{group} has this AppSpec"
+        return None
+
+    return writes.write(
+        session, emit, doing=f"creating a CodeDeploy deployment in {application}/{group}",
+        call=lambda: str(client.create_deployment(**params)["deploymentId"]), recognise=recognise, who=who,
+    )
 
 
 def get_deployment(session: Session, deployment_id: str) -> dict[str, Any]:

@@ -9,7 +9,12 @@ class ProviderError(Exception):
 
 
 class AwsError(ProviderError):
-    """An AWS API call failed."""
+    """An AWS API call failed. `transient`: a failure that may pass if the call is made again
+    (throttling, a 5xx, a reply lost or late): a wait retries those until its timeout."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class SandboxError(ProviderError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from planner.codedeploy import (
     TrafficRouting,
@@ -43,6 +43,8 @@ from providers import codedeploy, ecs
 from providers.errors import AwsError
 from providers.service_deployments import ServiceDeployments
 from providers.session import Session, aws_errors, poll_interval
+
+T = TypeVar("T")
 
 
 def format_duration(seconds: float) -> str:
@@ -82,7 +84,13 @@ class AwsWaiter:
         if self.stop is None:
             self.sleep(interval)
         elif self.stop.wait(interval):
-            raise Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
+            raise self._interrupted(ref)
+
+    def _interrupted(self, ref: ServiceRef) -> Interrupted:
+        return Interrupted(f"{ref}: interrupted while waiting; the deployment may still be running: follow it with `{self.resume_hint}`")
+
+    def _calls(self, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> _Calls:
+        return _Calls(self, ref, what, started, timeout, emit)
 
     def _describe(self, ref: ServiceRef) -> LiveService:
         with aws_errors(f"describing service {ref.service} in cluster {ref.cluster}"):
@@ -112,8 +120,9 @@ class AwsWaiter:
         noted = False
         what = what_is_awaited(expect)
         emit(f"{ref}: waiting for {what} (timeout {format_duration(timeout)})")
+        call = self._calls(ref, what, started, timeout, emit)
         while True:
-            service = self._describe(ref)
+            service = call(lambda: self._describe(ref))
             if history is None:
                 # What the first poll lists from before `since` is history; any event that shows
                 # up later is new, whatever its timestamp (clocks differ).
@@ -146,7 +155,8 @@ class AwsWaiter:
                 events = "\n".join(f"  {e.message}" for e in new_events[-8:])
                 since_what = "the wait started" if expect.from_wait_start else "the deployment started"
                 tail = f"\nService events since {since_what}:\n{events}" if events else ""
-                tail += self._stopped_tasks_text(ref, service, expect)
+                with call.bounded():
+                    tail += self._stopped_tasks_text(ref, service, expect)
                 raise DeploymentFailed(f"{ref}: {message}{tail}")
             if self.clock() - started >= timeout:
                 report = timeout_report(service, expect, [e.message for e in new_events])
@@ -200,9 +210,10 @@ class AwsWaiter:
         seen: dict[str, str] = {}
         made_of = f": {budget.explain()}" if budget is not None else ""
         emit(f"{ref}: waiting for CodeDeploy deployment {expect.deployment_id} (timeout {format_duration(timeout)}{made_of})")
+        call = self._calls(ref, f"CodeDeploy deployment {expect.deployment_id}", started, timeout, emit)
         while True:
-            info = codedeploy.get_deployment(self.session, expect.deployment_id)
-            target = self._ecs_target(ref, expect.deployment_id, until, emit)
+            info = call(lambda: codedeploy.get_deployment(self.session, expect.deployment_id))
+            target = call(lambda: self._ecs_target(ref, expect.deployment_id, until, emit))
             events = list(target.get("lifecycleEvents") or [])
             for event in events:
                 name, state = event.get("lifecycleEventName", "?"), event.get("status", "?")
@@ -221,7 +232,7 @@ class AwsWaiter:
             shifted = traffic_shifted(events)
             service_td = None
             if info.get("status") == "Succeeded" or (until is WaitUntil.TRAFFIC_SHIFTED and shifted):
-                service_td = self._describe(ref).task_definition_arn
+                service_td = call(lambda: self._describe(ref)).task_definition_arn
             now = dt.datetime.now(dt.timezone.utc)
             verdict = judge_deployment(info, service_td, expect, events=events, until=until, now=now)
             if verdict.state is RolloutState.SUCCEEDED:
@@ -256,6 +267,19 @@ class AwsWaiter:
                 emit(f"{ref}: warning: cannot show lifecycle events and traffic ({err}); the wait goes on with the deployment's status")
             return {}
 
+    def _service_events(self, ref: ServiceRef, emit: Emit, call: _Calls) -> tuple[ServiceEvent, ...]:
+        """The service's events, which a service deployment's wait only prints (it is judged by
+        DescribeServiceDeployments): when they cannot be read (a role without
+        ecs:DescribeServices, an error), one warning and none."""
+        try:
+            return call.once(lambda: tuple(self._describe(ref).events))
+        except AwsError as err:
+            key = ("service-events", str(ref))
+            if key not in self._warned:
+                self._warned.add(key)
+                emit(f"{ref}: warning: cannot show service events ({err}); the wait goes on with the service deployment's status")
+            return ()
+
     def wait_service_deployment(self, ref: ServiceRef, expect: ServiceDeploymentExpectation, timeout: float | None, emit: Emit) -> None:
         """Follow an ECS-native (BLUE_GREEN / LINEAR / CANARY) service deployment: print each
         change of its status, lifecycle stage, traffic and hooks, and each new service event,
@@ -278,12 +302,13 @@ class AwsWaiter:
         new_events: list[str] = []
         last = ""
         told_pause = False
+        call = self._calls(ref, what, started, timeout, emit)
         while True:
-            info = deployments.describe(arn)
-            service = self._describe(ref)
+            info = call(lambda: deployments.describe(arn))
+            listed = self._service_events(ref, emit, call)
             if seen_events is None:
-                seen_events = {e.id for e in service.events}  # what was there before the wait is history
-            for event in reversed(service.events):
+                seen_events = {e.id for e in listed}  # what was there before the wait is history
+            for event in reversed(listed):
                 if event.id not in seen_events:
                     seen_events.add(event.id)
                     new_events.append(event.message)
@@ -321,8 +346,9 @@ class AwsWaiter:
         started = self.clock()
         last = ""
         emit(f"{ref}: waiting for CodeDeploy to stop deployment {expect.deployment_id} (timeout {format_duration(timeout)})")
+        call = self._calls(ref, f"CodeDeploy to stop deployment {expect.deployment_id}", started, timeout, emit)
         while True:
-            verdict = judge_stop(codedeploy.get_deployment(self.session, expect.deployment_id), expect)
+            verdict = judge_stop(call(lambda: codedeploy.get_deployment(self.session, expect.deployment_id)), expect)
             if verdict.message != last:
                 emit(f"{ref}: {verdict.message}")
                 last = verdict.message
@@ -336,6 +362,86 @@ class AwsWaiter:
                     f"{expect.deployment_id}; the stop may still take effect. Follow it with `{self.resume_hint}`"
                 )
             self._pause(ref, interval)
+
+
+class _Calls:
+    """The calls of one wait (`what`, for `ref`, started at `started` by the waiter's clock):
+    each ends by the wait's timeout (Session.deadline cuts its connect/read timeouts and retries
+    to the time left). A transient failure that outlasts botocore's retries (throttling, a 5xx,
+    a reply lost or later than the time left) is made again after a pause that doubles from the
+    poll interval (up to 30 s, never past the timeout), with one warning line per service; at
+    the timeout the wait ends, saying the deployment goes on in AWS. Anything else is raised.
+
+    With the waiter's stop event (apply: each wait in its own thread), a call is made in a
+    thread of its own and the wait ends as soon as the event is set (Ctrl-C, SIGTERM), not when
+    a stalled call gives up: the call, a read, is left to end on its own."""
+
+    def __init__(self, waiter: AwsWaiter, ref: ServiceRef, what: str, started: float, timeout: float, emit: Emit) -> None:
+        self.waiter = waiter
+        self.ref = ref
+        self.what = what
+        self.started = started
+        self.timeout = timeout
+        self.emit = emit
+
+    def bounded(self) -> Any:
+        left = self.timeout - (self.waiter.clock() - self.started)
+        return self.waiter.session.deadline(time.monotonic() + left)
+
+    def __call__(self, read: Callable[[], T]) -> T:
+        failures = 0
+        while True:
+            try:
+                return self.once(read)
+            except AwsError as err:
+                self._retry_later(err, failures)
+                failures += 1
+
+    def once(self, read: Callable[[], T]) -> T:
+        """`read()`, ending by the wait's timeout, or at once when the stop event is set."""
+        stop = self.waiter.stop
+        if stop is None:
+            with self.bounded():
+                return read()
+        if stop.is_set():
+            raise self.waiter._interrupted(self.ref)
+        outcome: list[Any] = []
+        done = threading.Event()
+        bounded = self.bounded()  # the deadline as of now, entered in the call's thread
+
+        def run() -> None:
+            try:
+                with bounded:
+                    outcome.append((True, read()))
+            except BaseException as err:  # handed to the waiting thread, raised there
+                outcome.append((False, err))
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name=f"wait-call {self.ref}", daemon=True).start()
+        while not done.wait(0.1):
+            if stop.is_set():
+                raise self.waiter._interrupted(self.ref)
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
+
+    def _retry_later(self, err: AwsError, failures: int) -> None:
+        if not err.transient:
+            raise err
+        ref, waiter = self.ref, self.waiter
+        left = self.started + self.timeout - waiter.clock()
+        if left <= 0:
+            raise WaitTimeout(
+                f"{ref}: timed out after {format_duration(self.timeout)} waiting for {self.what}; the last call failed ({err}). "
+                f"The deployment goes on in AWS: follow it with `{waiter.resume_hint}`, or raise --timeout / `timeout:` in the config"
+            )
+        key = ("poll", str(ref))
+        if key not in waiter._warned:
+            waiter._warned.add(key)
+            self.emit(f"{ref}: warning: {err}; retrying until the timeout")
+        waiter._pause(ref, min(poll_interval() * 2 ** min(failures, 8), 30.0, left))
 
 
 def _events_since(service: LiveService, expect: RolloutExpectation, wait_started: dt.datetime) -> dt.datetime:

@@ -15,6 +15,10 @@ Not a test (pytest collects only test_*.py): it measures and prints, and exits 0
 - `ecsplan apply --auto-approve` of a new image on 10 rolling services against the same on 1
   (ECSPLAN_POLL_INTERVAL=POLL_INTERVAL; the sandbox advances a rollout one step per
   DescribeServices poll);
+- `ecsplan apply --auto-approve --timeout T` of a new image on 1 rolling service while every
+  DescribeServices after the UpdateService stalls (providers/sandbox/faults.py's proxy in front
+  of the sandbox): the wall time of the whole apply against the timeout (issue 13: 61 s for
+  `--timeout 5s` when botocore's 60 s read timeout applied);
 - `ecsplan --version`, median of 5.
 
 Usage: python tests/bench.py [--sizes 1,10,100]. `python tests/bench.py bare FILE` is the bare
@@ -314,11 +318,31 @@ def apply_rows(fleet: Fleet) -> tuple[Run, Run]:
     return one, many
 
 
+STALL_TIMEOUTS = ("5s", "15s")
+
+
+def stall_rows(fleet: Fleet) -> list[tuple[str, Run]]:
+    """Per timeout: an apply of a new image on 1 rolling service whose wait's DescribeServices
+    stall (the proxy holds every reply after the UpdateService); it must end near the timeout."""
+    from providers.sandbox.faults import FaultProxy  # noqa: PLC0415
+
+    rows = []
+    with FaultProxy(fleet.server.endpoint_url) as proxy:
+        for timeout in STALL_TIMEOUTS:
+            folders = fleet.seed(f"stall-{timeout}", {"one": range(0, 1)})
+            proxy.clear()
+            proxy.stall("ecs", "DescribeServices", after="UpdateService")
+            env = fleet.env(IMAGE_TAG=NEW_TAG, AWS_ENDPOINT_URL=proxy.endpoint_url)
+            rows.append((timeout, measure(ecsplan("apply", "-c", str(folders["one"]), "--auto-approve", "--timeout", timeout), env, fleet.server, ok=(1,))))
+            proxy.release()
+    return rows
+
+
 def version_seconds(env: dict[str, str]) -> float:
     return statistics.median(measure(ecsplan("--version"), env).seconds for _ in range(5))
 
 
-def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, total: float) -> str:
+def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, total: float, stalls: Sequence[tuple[str, Run]] = ()) -> str:
     lines = [
         f"ecsplan bench: one run, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, sandbox server on 127.0.0.1",
         "",
@@ -353,6 +377,13 @@ def report(rows: list[dict[str, Any]], one: Run, many: Run, version: float, tota
         f"| {APPLY_FLEET:>8} | {many.seconds:>7.2f} | {many.seconds / one.seconds:>3.2f}x "
         f"| {sum(many.calls.values()):>5} | {many.peak_mb:>7.0f} |",
         "",
+        "stall: the same apply of 1 service with `--timeout T` while every DescribeServices after its UpdateService",
+        "stalls (a fault proxy holds the reply); the whole apply's wall time (the 1-service apply above: without stall)",
+        "",
+        "| --timeout | apply s | exit |",
+        "|----------:|--------:|-----:|",
+        *(f"| {timeout:>9} | {run.seconds:>7.2f} | {run.returncode:>4} |" for timeout, run in stalls),
+        "",
         f"`ecsplan --version`: {version:.3f} s (median of 5)",
         "",
         f"bench took {total:.0f} s",
@@ -382,10 +413,12 @@ def main(argv: list[str]) -> int:
                 print(f"bench: plan of {n} {'mixed' if mixed else 'rolling'} measured", file=sys.stderr, flush=True)
             one, many = apply_rows(fleet)
             print("bench: apply measured", file=sys.stderr, flush=True)
+            stalls = stall_rows(fleet)
+            print("bench: stalled waits measured", file=sys.stderr, flush=True)
             version = version_seconds(fleet.env())
     finally:
         server.stop()
-    print(report(rows, one, many, version, time.perf_counter() - started))
+    print(report(rows, one, many, version, time.perf_counter() - started, stalls))
     return 0
 
 

@@ -21,6 +21,36 @@ def sandbox_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def fault_proxy(sandbox_server):
+    from providers.sandbox.faults import FaultProxy
+
+    proxy = FaultProxy(sandbox_server.endpoint_url)
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def faults(fault_proxy, aws):
+    """A FaultProxy in front of the sandbox server, with no rule yet (`project.through(faults)`
+    sends ecsplan's calls through it); at the end its rules are dropped and stalled replies let go."""
+    fault_proxy.clear()
+    yield fault_proxy
+    fault_proxy.clear()
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    """botocore and providers/writes.py retry at once (they otherwise wait up to 1 s, 2 s, 4 s...
+    between attempts): tests of retries in process count the attempts, not the seconds."""
+    import botocore.retries.standard
+
+    from providers import writes
+
+    monkeypatch.setattr(botocore.retries.standard.ExponentialBackoff, "delay_amount", lambda self, context: 0)
+    monkeypatch.setattr(writes, "backoff", lambda attempt: 0)
+
+
 @pytest.fixture
 def aws(sandbox_server):
     sandbox_server.reset()

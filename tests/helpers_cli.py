@@ -81,6 +81,13 @@ class Project:
         self.path = path
         self.aws = aws
         self.env = dict(env or {})
+        self.endpoint_url = aws.endpoint_url  # where ecsplan's calls go: the sandbox, or a FaultProxy before it
+
+    def through(self, proxy: Any) -> Project:
+        """ecsplan's calls (CLI and in process) go through `proxy` (the `faults` fixture's
+        FaultProxy); the test's own setup and checks (`aws`) still go to the sandbox directly."""
+        self.endpoint_url = proxy.endpoint_url
+        return self
 
     @classmethod
     def demo(cls, path: Path, aws: Aws) -> Project:
@@ -121,7 +128,7 @@ class Project:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "NO_COLOR"}
         full_env.update(
             AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_REGION=REGION,
-            AWS_ENDPOINT_URL=self.aws.endpoint_url, ECSPLAN_POLL_INTERVAL="0", NO_COLOR="1",
+            AWS_ENDPOINT_URL=self.endpoint_url, ECSPLAN_POLL_INTERVAL="0", NO_COLOR="1",
         )
         full_env.update(self.env)
         full_env.update(env or {})
@@ -184,7 +191,7 @@ class Project:
         return app.load_desired([str(c) for c in config], cwd=str(self.path), environ=environ)
 
     def _context(self, desired: Sequence[Any], progress: list[str]) -> Any:
-        settings = app.AwsSettings(region=app.region_for(desired, None), endpoint_url=self.aws.endpoint_url)
+        settings = app.AwsSettings(region=app.region_for(desired, None), endpoint_url=self.endpoint_url)
         if settings not in _SESSIONS:
             _SESSIONS[settings] = Session(settings)
         return app.Context(settings=settings, progress=progress.append, session=_SESSIONS[settings])

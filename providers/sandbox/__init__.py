@@ -34,6 +34,10 @@ Modules (each documents the patches and rules it holds):
 - ``server``: the entry points, ``start_server()`` / ``SandboxServer`` and ``in_process()``.
 - ``fixed_ids``: seeding helpers, not patches: subnets, security groups and target groups
   created with the ids a project's files name (``ecsplan sandbox --seed``).
+- ``faults``: not a patch either: ``FaultProxy``, an HTTP proxy on its own port in front of a
+  ``SandboxServer`` that answers chosen calls with throttling, a 5xx, AccessDenied, a dropped
+  reply (after the request was served) or a stalled reply, for the tests of what ecsplan
+  survives (imported on its own: ``from providers.sandbox.faults import FaultProxy``).
 
 Patches (``installed_patches()`` returns these names, in this order; ``_PATCHES`` below is the
 table):
