@@ -75,8 +75,8 @@ def lock_holder(live: LiveState) -> str | None:
     return lock_of(live.service.description.get("tags"))
 
 
-def force_unlock_command(source: str) -> str:
-    return f"ecsplan apply --force-unlock -c {source or 'ecspresso.yml'}"
+def force_unlock_command(source: str = "") -> str:
+    return "ecsplan apply --force-unlock" + (f" -c {source}" if source else "")
 
 
 def locked_message(ref: ServiceRef, holder: str, source: str) -> str:
