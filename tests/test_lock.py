@@ -13,7 +13,7 @@ from planner.actions import ActionType
 from planner.build import build_plan, build_service_plan
 from planner.errors import StalePlanError
 from planner.execute import apply_plan
-from planner.lock import LOCK_TAG, ServiceLocks, ServiceLockedError, holder_text, lock_holder, lock_of, tag_safe
+from planner.lock import LOCK_TAG, ServiceLockedError, ServiceLocks, holder_text, lock_holder, lock_of, tag_safe
 from planner.model import ServiceRef
 from providers.errors import AwsError
 from tests.factories import REF, SERVICE, desired, live, with_image
