@@ -129,16 +129,6 @@ WAIT_UNTIL_OPTIONS: dict[str, Any] = {
 }
 
 
-# --force-unlock, on the commands that write (apply, rollback, continue): each holds the apply
-# lock of the services it changes (the `ecsplan:lock` tag, planner/lock.py).
-FORCE_UNLOCK_ARGS = ("--force-unlock",)
-FORCE_UNLOCK_OPTIONS: dict[str, Any] = {
-    "action": "store_true",
-    "help": "break the apply lock another apply left on a service (it died, or was killed) and go on; "
-    "says whose lock it broke. Only when you know that apply is no longer running",
-}
-
-
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     g = common.add_argument_group("AWS")
@@ -212,7 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="once a service fails, start no other and stop the running ones before their next action (a wait "
                    "under way is followed to its end); default: the other services go on")
     a.add_argument("--force", action="store_true", help="apply even though a deployment is in progress on a service the plan changes")
-    a.add_argument(*FORCE_UNLOCK_ARGS, **FORCE_UNLOCK_OPTIONS)
+    a.add_argument("--force-unlock", action="store_true",
+                   help="break the apply lock another apply left on a service (the ecsplan:lock tag: it died, or was killed) "
+                   "and go on; says whose lock it broke. Only when you know that apply is no longer running")
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
@@ -241,7 +233,6 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--deregister", action="store_true",
                     help="deregister the rolled-back revision once the rollback succeeded (needs the wait)")
     rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
-    rb.add_argument(*FORCE_UNLOCK_ARGS, **FORCE_UNLOCK_OPTIONS)
 
     co = sub.add_parser("continue", parents=[common, configs],
                         help="answer a paused lifecycle hook of an ECS-native deployment: go on, or roll back",
@@ -253,7 +244,6 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--auto-approve", action="store_true", help="do not ask")
     co.add_argument("--no-wait", action="store_true", help="return once the hook is answered")
     co.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
-    co.add_argument(*FORCE_UNLOCK_ARGS, **FORCE_UNLOCK_OPTIONS)
 
     i = sub.add_parser("init", parents=[common], help="write a config and definition files from a live service",
                        description="Read a live service and the task definition it runs, and write ecsplan.yml, "

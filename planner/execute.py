@@ -416,6 +416,11 @@ def apply_plan(
         check_deregister_waits(plan, waiter is not None)
         check_identity(plan, reader)
         now = check_stale(plan, reader)
+        if locks is not None and plan.purpose is not Purpose.DEPLOY:
+            # Rollback and continue act on the deployment in progress, also one an apply waits on.
+            for line in locks.notes(changing, now, plan.purpose.value):
+                emit(line)
+            locks = None
         if locks is not None:
             locks.check(changing, now, force_unlock)
         check_in_progress(plan, now, force)

@@ -108,7 +108,8 @@ class LockTarget(Protocol):
 
 
 class ServiceLocks:
-    """The locks one apply holds. `check` refuses from the state already read (no write);
+    """The locks one apply holds (deploy plans: rollback and continue plans act on the deployment
+    in progress, also one an apply is waiting on, so they take none and only say who holds it). `check` refuses from the state already read (no write);
     `acquire` takes every lock before any service's first write (all or none); `release` gives
     one back when its service is done; `release_all` the rest (always called at the end)."""
 
@@ -131,6 +132,14 @@ class ServiceLocks:
         ]
         if busy:
             raise ServiceLockedError("\n".join(busy))
+
+    def notes(self, services: Iterable[LockTarget], now: Mapping[ServiceRef, LiveState], what: str) -> list[str]:
+        """For a rollback or continue, which takes no lock: the services an apply holds."""
+        return [
+            f"{s.ref}: an apply holds its lock ({holder}); this {what} acts on its deployment, and that apply will report how it ended"
+            for s in services
+            if s.ref in now and (holder := lock_holder(now[s.ref])) is not None
+        ]
 
     def acquire(self, services: Iterable[LockTarget], now: Mapping[ServiceRef, LiveState], force: bool) -> None:
         """Take the lock of every existing service (one being created has none: CreateService

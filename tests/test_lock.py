@@ -266,3 +266,18 @@ def test_a_lock_taken_or_released_does_not_make_a_saved_plan_stale():
     plan, states = new_image_plan()
     report, calls, _ = run(plan, {REF: locked(live(), OURS)}, FakeStore())
     assert report.ok, report.error
+
+
+def test_rollback_and_continue_plans_take_no_lock_and_say_who_holds_it():
+    from planner.plan import Purpose
+
+    plan, states = new_image_plan(locked(live()))
+    for purpose in (Purpose.ROLLBACK, Purpose.CONTINUE):
+        store = FakeStore({ARN: ALICE})
+        report, calls, lines = run(attrs.evolve(plan, purpose=purpose), states, store)
+        assert report.ok, report.error
+        assert calls == ["register", "update"] and store.tags == {ARN: ALICE}
+        assert lines[0] == f"prod/web: an apply holds its lock ({ALICE}); this {purpose.value} acts on its deployment, " \
+                           "and that apply will report how it ended"
+    report, _, lines = run(attrs.evolve(new_image_plan()[0], purpose=Purpose.ROLLBACK), {REF: live()}, FakeStore())
+    assert report.ok and not any("holds its lock" in line for line in lines)
