@@ -68,8 +68,9 @@ def run(plan, states, store, *, force_unlock=False, applier=None, waiter=None, h
     applier = applier or FakeApplier()
     applier.calls = store.log  # one log: the order of lock calls and writes
     locks = ServiceLocks(store, holder, lines.append)
+    forced = {"force_unlock": True} if force_unlock else {}  # not given: the default must not break a lock
     report = apply_plan(plan, reader=FakeReader(states), applier=applier, waiter=waiter or FakeWaiter(), emit=lines.append,
-                        locks=locks, force_unlock=force_unlock)
+                        locks=locks, **forced)
     return report, [c[0] for c in store.log], lines
 
 
