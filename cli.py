@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="once a service fails, start no other and stop the running ones before their next action (a wait "
                    "under way is followed to its end); default: the other services go on")
     a.add_argument("--force", action="store_true", help="apply even though a deployment is in progress on a service the plan changes")
+    a.add_argument("--force-unlock", action="store_true",
+                   help="break the apply lock another apply left on a service (the ecsplan:lock tag: it died, or was killed) "
+                   "and go on; says whose lock it broke. Only when you know that apply is no longer running")
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
@@ -385,7 +388,8 @@ def _execute(args: argparse.Namespace, ctx: Any, plan: Any, *, done: str) -> int
     until = _until(args)
     app.check_wait_until(plan, until)
     report = app.run_apply(ctx, plan, wait=not args.no_wait, timeout=args.timeout, resume_hint=_resume_hint(args), until=until,
-                           fail_fast=getattr(args, "fail_fast", False), force=getattr(args, "force", False))
+                           fail_fast=getattr(args, "fail_fast", False), force=getattr(args, "force", False),
+                           force_unlock=getattr(args, "force_unlock", False))
     if report.error is not None:
         # Every failed service's error (several may fail in one run), else what stopped the run.
         errors = [o.error for o in report.failed if o.error is not None] or [report.error]

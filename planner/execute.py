@@ -34,6 +34,7 @@ from planner.appspec import console_url
 from planner.diff import diff, plain
 from planner.errors import BlockedPlanError, Halted, Interrupted, PlanError, PlannerError, StalePlanError
 from planner.integrity import check_plan
+from planner.lock import ServiceLocks
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan, Purpose, ServicePlan, deployment_in_progress, live_view
@@ -394,6 +395,8 @@ def apply_plan(
     fail_fast: bool = False,
     stop: threading.Event | None = None,
     force: bool = False,
+    locks: ServiceLocks | None = None,
+    force_unlock: bool = False,
 ) -> ApplyReport:
     """Every check runs before the first write of any service. Then the services run in a pool
     of `parallelism` threads, each service's actions in order, the deployment an action starts
@@ -403,7 +406,11 @@ def apply_plan(
     (KeyboardInterrupt in the calling thread, or in a worker) sets `stop`, which the waiter
     shares (its polls end at the next one): no new service starts, the running ones stop at
     their next step. Auto scaling ecsplan suspended is resumed in every service that stopped
-    early. The report has every service: done, failed (why) or not started."""
+    early. The report has every service: done, failed (why) or not started.
+
+    `locks` (planner/lock.py): a service locked by another apply refuses the plan before any
+    write (`force_unlock` breaks the lock); every lock is taken before the first write, then the
+    live state is checked again under the locks, and each is given back when its service is done."""
     changing = [s for s in plan.services if s.actions]
     report = ApplyReport(services=[ServiceOutcome(s.ref) for s in changing])
     report.not_done = [(s.ref, a.TYPE) for s in changing for a in s.actions]
@@ -413,18 +420,43 @@ def apply_plan(
         check_plan(plan)  # the payloads give the changes shown, for the services shown
         check_deregister_waits(plan, waiter is not None)
         check_identity(plan, reader)
-        check_in_progress(plan, check_stale(plan, reader), force)
+        now = check_stale(plan, reader)
+        if locks is not None and plan.purpose is not Purpose.DEPLOY:
+            # Rollback and continue act on the deployment in progress, also one an apply waits on.
+            for line in locks.notes(changing, now, plan.purpose.value):
+                emit(line)
+            locks = None
+        if locks is not None:
+            locks.check(changing, now, force_unlock)
+        check_in_progress(plan, now, force)
         executor = Executor(applier, plan.region or reader.identity()[0])
+        if locks is not None:
+            locks.acquire(changing, now, force_unlock)
+            # Under the locks: an apply that ended between the read above and the lock moved the
+            # live state (or started a deployment): the plan is refused as stale here.
+            check_in_progress(plan, check_stale(plan, reader), force)
     except Exception as err:  # noqa: BLE001 - any failure, known or not, gets the done/not-done report
+        _release_all(locks)
         report.error = err
         for outcome in report.services:
             outcome.reason = "nothing was applied"
         return report
     except KeyboardInterrupt:
+        _release_all(locks)
         report.error = Interrupted("interrupted before any change; nothing was applied")
         return report
-    _Run(report, executor, waiter, emit, timeout, fail_fast, stop or threading.Event()).run(changing, parallelism)
+    run = _Run(report, executor, waiter, emit, timeout, fail_fast, stop or threading.Event())
+    run.locks = locks
+    try:
+        run.run(changing, parallelism)
+    finally:
+        _release_all(locks)  # the services that never started
     return report
+
+
+def _release_all(locks: ServiceLocks | None) -> None:
+    if locks is not None:
+        locks.release_all()
 
 
 INTERRUPTED = "interrupted; the changes listed as done were made, a deployment may still be running"
@@ -455,6 +487,7 @@ class _Run:
         self.idle = threading.Condition()
         self._emit = emit
         self.prefixed = len(report.services) > 1
+        self.locks: ServiceLocks | None = None  # given back by each service when it is done
 
     def emit(self, line: str) -> None:
         with self.lock:  # one whole line (or block) at a time, from any thread
@@ -503,6 +536,8 @@ class _Run:
         try:
             self._service(service, outcome)
         finally:
+            if self.locks is not None:
+                self.locks.release(service.ref)
             with self.idle:
                 self.active -= 1
                 self.idle.notify_all()

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import attrs
 
+from planner.lock import LOCK_TAG
 from planner.model import Controller
 from planner.schema import DEPLOYMENT_OUTPUT, SCHEMA, SERVICE_OUTPUT, SERVICE_REVISION_OUTPUT, UPDATE_SERVICE_INPUT
 
@@ -70,6 +71,8 @@ RULES: tuple[Rule, ...] = (
          reason="volumes are matched by name; an EFS rootDirectory of / and a docker volume scope of task are defaults"),
     Rule(name="ignored-tags", scope="both",
          reason="a tag whose key is listed in the config's ignore.tags (the exact key, case-sensitive, as ecspresso's ignore.tags: kayac/ecspresso#726) is dropped from both sides: never a change, never tagged, untagged or registered; tags owned by another tool stay theirs"),
+    Rule(name="lock-tag", scope="service",
+         reason="the tag ecsplan:lock is apply's lock (who is applying, README \"One apply at a time\"): dropped from both sides, so it is never a change, never untagged by an apply that updates tags, and a lock taken or released never makes a saved plan stale"),
     Rule(name="tags-by-key", scope="both",
          reason="tags are a set of keys: order does not matter"),
     Rule(name="sorted-sets", scope="both",
@@ -220,9 +223,11 @@ CODE_DEPLOY_UPDATABLE = (
 
 def without_ignored_tags(definition: dict[str, Any], ignored: tuple[str, ...]) -> dict[str, Any]:
     """Rule ignored-tags: the definition (a file's or AWS's) without the tags whose key is listed
-    in ignore.tags (exact keys, as ecspresso compares them). The same object when nothing goes."""
+    in ignore.tags (exact keys, as ecspresso compares them), and rule lock-tag: without apply's
+    lock tag. The same object when nothing goes."""
     tags = definition.get("tags")
-    if not ignored or not isinstance(tags, list) or not any(isinstance(t, dict) and t.get("key") in ignored for t in tags):
+    ignored = (*ignored, LOCK_TAG)
+    if not isinstance(tags, list) or not any(isinstance(t, dict) and t.get("key") in ignored for t in tags):
         return definition
     return {**definition, "tags": [t for t in tags if not (isinstance(t, dict) and t.get("key") in ignored)]}
 

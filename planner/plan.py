@@ -182,13 +182,19 @@ def deployment_in_progress(live: LiveState) -> str | None:
     return None
 
 
+def in_progress_services(plan: Plan) -> list[ServicePlan]:
+    """The unchanged services whose deployment is still under way (a plan says so instead of a
+    bare "No changes"; a changed one shows its change, and apply refuses it unless --force)."""
+    return [s for s in plan.services if s.in_progress and not s.has_changes]
+
+
+def wait_command(service: ServicePlan) -> str:
+    return f"ecsplan wait -c {service.source or 'ecspresso.yml'}"
+
+
 def in_progress_lines(plan: Plan) -> list[str]:
-    """A line per unchanged service whose deployment is still under way."""
-    return [
-        f"{s.ref}: a deployment is in progress ({s.in_progress}): `ecsplan wait -c {s.source or 'ecspresso.yml'}` follows it"
-        for s in plan.services
-        if s.in_progress and not s.has_changes
-    ]
+    """A line per unchanged service whose deployment is still under way (text and JSON)."""
+    return [f"{s.ref}: a deployment is in progress ({s.in_progress}): `{wait_command(s)}` follows it" for s in in_progress_services(plan)]
 
 
 def summary_line(plan: Plan) -> str:

@@ -23,6 +23,7 @@ from planner.envfile import load_envfiles
 from planner.errors import PlanError
 from planner.execute import ApplyReport, apply_plan
 from planner.integrity import check_expected_id
+from planner.lock import ServiceLocks
 from planner.model import Controller, DesiredService, LiveState, PlanOptions, ReadTarget, ServiceRef, cluster_name
 from planner.native import ServiceDeploymentExpectation, is_native, strategy_of
 from planner.plan import Plan
@@ -37,6 +38,7 @@ from planner.version import tool_version
 from providers import ecs
 from providers.applier import AwsApplier
 from providers.errors import ProviderError
+from providers.lock import TagLockStore, this_holder
 from providers.lookups import Lookups
 from providers.reader import AwsReader
 from providers.session import AwsSettings, Session, poll_interval
@@ -167,15 +169,19 @@ def make_continue_plan(ctx: Context, desired: Sequence[DesiredService], *, rollb
 
 def run_apply(
     ctx: Context, plan: Plan, *, wait: bool, timeout: float | None, resume_hint: str, until: WaitUntil = WaitUntil.SUCCEEDED,
-    fail_fast: bool = False, force: bool = False,
+    fail_fast: bool = False, force: bool = False, force_unlock: bool = False,
 ) -> ApplyReport:
     """`until`: how far CodeDeploy deployments are followed (--wait-until). Up to ctx.parallelism
-    services at once; the waiter shares the executor's stop event (Ctrl-C ends every wait)."""
+    services at once; the waiter shares the executor's stop event (Ctrl-C ends every wait). Each
+    service's apply lock (its `ecsplan:lock` tag) is held while it is applied; `force_unlock`
+    breaks another holder's."""
     session = ctx.session
     stop = threading.Event()
     waiter = AwsWaiter(session, resume_hint=resume_hint, until=until, stop=stop) if wait else None
+    locks = ServiceLocks(TagLockStore(session), this_holder(planfile.plan_id(plan)), ctx.progress)
     return apply_plan(plan, reader=AwsReader(session, parallelism=ctx.parallelism), applier=AwsApplier(session, ctx.progress), waiter=waiter,
-                      emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop, force=force)
+                      emit=ctx.progress, timeout=timeout, parallelism=ctx.parallelism, fail_fast=fail_fast, stop=stop, force=force,
+                      locks=locks, force_unlock=force_unlock)
 
 
 def run_wait(

@@ -13,6 +13,12 @@ import pytest
 from tests.helpers_cli import ROOT
 
 
+def _lock(bg):
+    """The service's apply lock (its ecsplan:lock tag), "" when none."""
+    tags = bg.aws.service(name="web-bg").get("tags", [])
+    return next((t["value"] for t in tags if t["key"] == "ecsplan:lock"), "")
+
+
 def _apply_until_waiting(bg, *args):
     """An apply in a subprocess, its stdout read line by line until it says it is waiting (the
     poll interval is long: the process then sits in the wait); returns the process and lines."""
@@ -33,6 +39,7 @@ def test_a_signal_during_the_wait_resumes_auto_scaling_reports_and_exits_130(blu
     proc, lines = _apply_until_waiting(bg, "--suspend-autoscaling", "--timeout", "15m")
     assert "waiting for CodeDeploy deployment" in lines[-1], "".join(lines)
     assert bg.scalable_target()["SuspendedState"]["DynamicScalingInSuspended"] is True
+    assert f" pid {proc.pid} plan " in _lock(bg)  # held while it waits
     proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, out + err
@@ -42,3 +49,4 @@ def test_a_signal_during_the_wait_resumes_auto_scaling_reports_and_exits_130(blu
            "follow it with `ecsplan wait`" in err
     assert "resume_autoscaling" in err and "Traceback" not in err  # the report: resuming is listed as done
     assert bg.scalable_target()["SuspendedState"]["DynamicScalingInSuspended"] is False
+    assert _lock(bg) == ""  # the apply lock given back on the way out

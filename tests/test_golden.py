@@ -61,6 +61,20 @@ def test_clean_plan_text(saved_plan):
     check("plan-clean.txt", render_text.render(saved_plan("clean"), color=False))
 
 
+@pytest.mark.parametrize("fmt", ["txt", "json", "md"])
+def test_a_deployment_in_progress_is_said_in_every_format(saved_plan, fmt):
+    """The clean plan made while a rolling deployment was still under way (in_progress is not
+    saved in plan files: set as the read would)."""
+    import attrs
+
+    plan = saved_plan("clean")
+    plan = attrs.evolve(plan, services=[attrs.evolve(s, in_progress="ecs-svc/1234567890") for s in plan.services])
+    render = {"txt": lambda p: render_text.render(p, color=False), "json": render_json.render, "md": render_markdown.render}[fmt]
+    out = render(plan)
+    assert "ecs-svc/1234567890" in out and "ecsplan wait -c " in out
+    check(f"plan-in-progress.{fmt}", out)
+
+
 def test_secret_values_are_masked_in_every_format(saved_plan):
     plan = saved_plan("update")
     for out in (render_text.render(plan, color=False), render_text.render(plan, color=True),

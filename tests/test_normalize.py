@@ -146,7 +146,7 @@ def test_code_deploy_target_group_swap_is_not_a_change():
 
 
 def test_every_rule_has_a_table_case():
-    covered = {c[0] for c in TASK_CASES} | {c[0] for c in SERVICE_CASES} | {"code-deploy-target-group", "ignored-tags"}
+    covered = {c[0] for c in TASK_CASES} | {c[0] for c in SERVICE_CASES} | {"code-deploy-target-group", "ignored-tags", "lock-tag"}
     assert covered == {r.name for r in RULES}
 
 
@@ -170,6 +170,18 @@ def test_a_known_field_the_user_removed_is_a_change_in_a_task_definition():
 def test_an_unknown_field_the_user_declares_is_compared():
     want, have = comparable_task_definitions(container(brandNewThing=2), container(brandNewThing=1))
     assert [c.path for c in diff(have, want)] == ["containerDefinitions[app].brandNewThing"]
+
+
+def test_lock_tag_rule():
+    """lock-tag: apply's lock is dropped from both sides, with or without ignore.tags."""
+    from planner.normalize import without_ignored_tags
+
+    team = {"key": "team", "value": "web"}
+    lock = {"key": "ecsplan:lock", "value": "alice@ci pid 1 plan abc since 2026-11-28T23:40:00Z"}
+    assert without_ignored_tags({"tags": [lock, team]}, ()) == {"tags": [team]}
+    assert without_ignored_tags({"tags": [team, lock]}, ("team",)) == {"tags": []}
+    same = {"tags": [team, {"key": "Ecsplan:lock", "value": "x"}]}  # exact key only
+    assert without_ignored_tags(same, ()) is same
 
 
 def test_ignored_tags_rule():

@@ -80,7 +80,7 @@ def test_rolling_service_document() -> None:
     assert svc == {
         "cluster": "prod", "service": "web", "service_arn": "arn:aws:ecs:us-east-1:123456789012:service/prod/web", "status": "ACTIVE",
         "controller": "ECS", "strategy": "ROLLING", "task_definition": TD_ARN, "desired_count": 2, "running_count": 2, "pending_count": 0,
-        "autoscaling": None,
+        "autoscaling": None, "lock": None,
         "deployments": [{"id": "ecs-svc/1", "status": "PRIMARY", "task_definition": TD_ARN, "desired_count": 2, "running_count": 2,
                          "pending_count": 0, "failed_tasks": 0, "rollout_state": "COMPLETED",
                          "rollout_state_reason": "ECS deployment ecs-svc/1 completed.", "created_at": "2026-01-02T12:00:05Z"}],
@@ -198,3 +198,16 @@ def test_docs_name_every_field() -> None:
     states = [rolling(), codedeploy(), native(), attrs.evolve(rolling(), scalable_target=ScalableTarget(min_capacity=1, max_capacity=2))]
     fields = {path.rsplit(".", 1)[-1] for path in _keys(status_json.document(states, tool_version="1"))}
     assert fields - documented == set()
+
+
+def test_the_apply_lock_in_json_and_text() -> None:
+    from planner.render.status import render as render_text
+
+    holder = "alice@ci-7 pid 4242 plan abcabcabcabc since 2026-11-28T23:40:00Z"
+    lv = rolling()
+    lv.service.description["tags"] = [{"key": "team", "value": "web"}, {"key": "ecsplan:lock", "value": holder}]
+    (svc,) = status_json.document([lv], tool_version="1")["services"]
+    assert svc["lock"] == holder
+    text = render_text([lv])
+    assert f"  Apply lock: held by {holder} (an apply is running; if it died: `ecsplan apply --force-unlock`)" in text.splitlines()
+    assert "Apply lock" not in render_text([rolling()])

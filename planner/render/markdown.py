@@ -23,7 +23,7 @@ import attrs
 from planner.actions import Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import Change, ChangeKind
-from planner.plan import Plan, Purpose, ServicePlan, summary_line
+from planner.plan import Plan, Purpose, ServicePlan, in_progress_services, summary_line, wait_command
 from planner.planfile import plan_id, short_id
 from planner.render import escape
 from planner.render.mask import mask_change, patterns_for
@@ -274,9 +274,21 @@ def _risk_callout(plan: Plan, max_items: int | None = None) -> list[str]:
     return [*lines, ""]
 
 
+def _in_progress_callout(plan: Plan) -> list[str]:
+    """The unchanged services whose deployment is still under way: "no changes" is not "done"."""
+    services = in_progress_services(plan)
+    if not services:
+        return []
+    lines = ["> [!NOTE]", "> A deployment is still in progress:"]
+    lines.extend(f"> - {escape.code(str(s.ref))}: {escape.code(s.in_progress or '')}; {escape.code(wait_command(s))} follows it" for s in services)
+    return [*lines, ""]
+
+
 def _clean(plan: Plan) -> list[str]:
-    """A plan without changes: one line, the context, the services collapsed."""
-    lines = [_title(plan), "", _context(plan), "", f"<details><summary>{_plural(len(plan.services), 'service')}, no changes</summary>", ""]
+    """A plan without changes: one line, the context, the deployments still under way, the
+    services collapsed."""
+    lines = [_title(plan), "", _context(plan), "", *_in_progress_callout(plan),
+             f"<details><summary>{_plural(len(plan.services), 'service')}, no changes</summary>", ""]
     lines.extend(f"- {escape.code(str(s.ref))} ({s.controller.value})" for s in plan.services)
     return [*lines, "", "</details>", ""]
 
@@ -287,6 +299,7 @@ def _header(plan: Plan, max_items: int | None = None) -> list[str]:
         return _clean(plan)
     lines = [_title(plan), "", _context(plan), "", f"**{summary_line(plan)}**", ""]
     lines += _risk_callout(plan, max_items)
+    lines += _in_progress_callout(plan)
     if plan.blocked:
         lines.append("> [!CAUTION]")
         lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from planner.codedeploy import describe_traffic
 from planner.errors import PlanError
+from planner.lock import force_unlock_command, lock_holder
 from planner.model import Controller, LiveState, ScalableTarget
 from planner.native import describe, is_native, paused_note, strategy_of
 from planner.rollout import describe_deployments, short_td
@@ -41,6 +42,9 @@ def service_lines(live: LiveState, *, events: int = 5) -> list[str]:
         f"running {svc.count('runningCount')}, pending {svc.count('pendingCount')}",
         f"  Auto scaling: {autoscaling_text(live.scalable_target)}",
     ]
+    holder = lock_holder(live)
+    if holder is not None:
+        lines.append(f"  Apply lock: held by {holder} (an apply is running; if it died: `{force_unlock_command()}`)")
     if svc.controller is Controller.CODE_DEPLOY:
         for ts in svc.task_sets:
             scale = f", scale {ts.scale:g}%" if ts.scale is not None else ""

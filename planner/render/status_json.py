@@ -9,6 +9,7 @@ import json
 from typing import Any, Sequence
 
 from planner.errors import PlanError
+from planner.lock import lock_holder
 from planner.model import (
     CodeDeployDeployment,
     Controller,
@@ -152,6 +153,7 @@ def service_document(live: LiveState, *, events: int = 5) -> dict[str, Any]:
         "running_count": svc.count("runningCount"),
         "pending_count": svc.count("pendingCount"),
         "autoscaling": _autoscaling(live.ref.cluster, live.ref.service, live.scalable_target),
+        "lock": lock_holder(live),
         "deployments": [_deployment(d) for d in svc.deployments],
         "task_sets": [_task_set(ts) for ts in svc.task_sets],
         "codedeploy": _codedeploy(live.codedeploy, live.codedeploy_problem, live.active_deployment)
