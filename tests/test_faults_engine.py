@@ -57,7 +57,7 @@ def test_throttling_and_5xx_during_plan_and_apply_are_survived(project, aws, fau
     ]
     progress = project.deploy(env={"IMAGE_TAG": "1.26"})
     assert [r.hits for r in rules] == [1, 3, 2, 2, 1, 1]
-    assert [r.action for r in aws.mutations()] == ["RegisterTaskDefinition", "UpdateService"]
+    assert [r.action for r in aws.mutations()] == ["TagResource", "RegisterTaskDefinition", "UpdateService", "UntagResource"]  # the lock around the writes
     assert aws.service()["taskDefinition"].endswith("task-definition/web:2")
     assert not [line for line in progress if "warning" in line or "note" in line], progress
 
@@ -106,7 +106,7 @@ def test_a_lost_reply_to_register_task_definition_reuses_the_revision_it_registe
     arn = aws.service()["taskDefinition"]
     assert arn.endswith("task-definition/web:2")
     assert f"note: the reply to registering task definition web was lost; AWS had done it: registered {arn} (the family's latest revision equals the definition)" in progress
-    assert [r.action for r in aws.mutations()] == ["RegisterTaskDefinition", "UpdateService"]
+    assert [r.action for r in aws.mutations()] == ["TagResource", "RegisterTaskDefinition", "UpdateService", "UntagResource"]
     assert aws.client("ecs").list_task_definitions(familyPrefix="web")["taskDefinitionArns"][-1] == arn  # no web:3
 
 
@@ -125,7 +125,7 @@ def test_a_lost_reply_to_update_service_is_retried_by_botocore_to_the_same_end(p
     aws.server.clear_requests()
     faults.drop("ecs", "UpdateService")
     progress = project.through(faults).deploy(env={"IMAGE_TAG": "1.26"})
-    assert [r.action for r in aws.mutations()] == ["RegisterTaskDefinition", "UpdateService", "UpdateService"]
+    assert [r.action for r in aws.mutations()] == ["TagResource", "RegisterTaskDefinition", "UpdateService", "UpdateService", "UntagResource"]
     service = aws.service()
     assert service["taskDefinition"].endswith("web:2") and [d["status"] for d in service["deployments"]] == ["PRIMARY"]
     assert not [line for line in progress if "note" in line or "warning" in line], progress

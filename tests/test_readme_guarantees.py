@@ -59,7 +59,7 @@ def test_every_guarantee_names_a_test_that_exists():
     bullets = _bullets(_section())
     assert len(bullets) >= 8
     for bullet in bullets:
-        verdicts = {token: _backs(token, names, cases) for token in re.findall(r"`([^`]+)`", bullet)}
+        verdicts = {token: _backs(token, names, cases) for _, token in re.findall(r"(`+)(.+?)\1(?!`)", bullet)}
         missing = [token for token, ok in verdicts.items() if ok is False]
         assert not missing, f"README names tests or cases that do not exist: {missing}\n{bullet}"
         assert any(verdicts.values()), f"a guarantee without a test:\n{bullet}"
