@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable
 
-from planner import appspec, overrides
+from planner import appspec, overrides, semantic
 from planner.actions import (
     KNOWN_AFTER_APPLY,
     Action,
@@ -346,6 +346,16 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     desired = overrides.with_desired_count(desired, live, options)
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
+    # What AWS would refuse of the definitions (enums, ranges, Fargate sizes, names, 64 KiB),
+    # every problem of a file in one message (planner/semantic.py).
+    semantic.check(
+        desired.task_definition,
+        None if desired.task_definition_only else desired.service_definition,
+        task_file=desired.task_definition_path or desired.source,
+        service_file=desired.definition_file,
+        sensitive=desired.sensitive,
+        secret_values=desired.secret_values,
+    )
     _check_comparable(desired, live)
     keys = managed_keys(desired)
     actions: list[Action] = []

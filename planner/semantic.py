@@ -1,0 +1,448 @@
+"""What AWS would refuse of a task or service definition whose shapes and types are right: enum
+values, ranges, Fargate sizes, port mappings, names that must be unique or must exist, and the
+64 KiB task definition limit. Checked on the rendered definitions (what the plan registers and
+creates) before anything is planned, so a value AWS refuses never gets as far as a write.
+
+Pure (no botocore, no I/O): the enum values come from planner/schema.py, generated from
+botocore's model. Values of an unexpected type are skipped here: strict.check_shapes and
+providers/validate.py report them. Each rule cites the AWS page it comes from.
+
+`task_problems` / `service_problems` return (key path, what is wrong) pairs; `check` reports
+every problem of a file in one ConfigError, one line each."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from planner.errors import ConfigError
+from planner.normalize import TASK_READ_ONLY, cpu_units, memory_mib
+from planner.render.mask import mask_text, patterns_for
+from planner.schema import ENUMS
+
+Problem = tuple[str, str]
+
+API = "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/"
+
+# Service quotas (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html):
+# "Task definition size: 64 KiB", the RegisterTaskDefinition request's JSON.
+MAX_TASK_DEFINITION_BYTES = 65_536
+
+MAX_PORT = 65_535
+MAX_INT32 = 2_147_483_647
+
+# Fargate task sizes, cpu units -> the memory (MiB) each allows
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_size,
+# and API_RegisterTaskDefinition.html `memory`). 8 and 16 vCPU need Linux platform 1.4.0.
+FARGATE_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: (1024, 2048, 3072, 4096),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+FARGATE_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+
+# API_HealthCheck.html: documented ranges, in seconds (retries: a count).
+HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 60), "retries": (1, 10), "startPeriod": (0, 300)}
+# API_ContainerDefinition.html startTimeout / stopTimeout: "The valid values for Fargate are
+# 2-120 seconds"; on EC2 no upper bound is documented, so only a negative value is refused.
+FARGATE_TIMEOUT_RANGE = (2, 120)
+
+
+def _int(value: Any) -> int | None:
+    """An integer as JSON/YAML gives it; None for anything else (a wrong type is reported by the
+    type checks, not here)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings of a list of structures (anything else: none)."""
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _out_of(value: Any, low: int, high: int) -> bool:
+    n = _int(value)
+    return n is not None and not low <= n <= high
+
+
+def _suggest(value: str, allowed: Sequence[str]) -> str:
+    same = [a for a in allowed if a.lower() == value.lower()]
+    close = same or difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Enums (botocore's model, planner/schema.py ENUMS; each member's page in the API reference
+# lists the same "Valid Values")
+
+
+def _label(key: str, item: Any, index: int) -> str:
+    """containerDefinitions entries are named by their container (as the plan names them)."""
+    if key == "containerDefinitions" and isinstance(item, Mapping) and isinstance(item.get("name"), str):
+        return str(item["name"])
+    return str(index)
+
+
+def _values_at(node: Any, segments: Sequence[str], shown: str) -> Iterator[tuple[str, Any]]:
+    if not segments:
+        yield shown, node
+        return
+    listed = segments[0].endswith("[*]")
+    key = segments[0][:-3] if listed else segments[0]
+    if key and not isinstance(node, Mapping):
+        return
+    child = node.get(key) if key else node
+    base = f"{shown}.{key}" if shown and key else key or shown
+    if listed:
+        for index, item in enumerate(child if isinstance(child, list) else []):
+            yield from _values_at(item, segments[1:], f"{base}[{_label(key, item, index)}]")
+    elif child is not None:
+        yield from _values_at(child, segments[1:], base)
+
+
+def enum_problems(doc: Mapping[str, Any], kind: str) -> list[Problem]:
+    out: list[Problem] = []
+    for path, allowed in sorted(ENUMS[kind].items()):
+        for shown, value in _values_at(doc, path.split("."), ""):
+            if isinstance(value, str) and value not in allowed:
+                out.append((shown, f"{value!r} must be one of {', '.join(allowed)}{_suggest(value, allowed)}"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Task definitions (API_RegisterTaskDefinition.html, API_ContainerDefinition.html,
+# API_PortMapping.html, API_HealthCheck.html)
+
+
+def _units(value: Any, convert: Any) -> int | None:
+    """cpu units / MiB of a task-level value: a number, "1024", "0.25 vCPU", "2 GB"."""
+    if _int(value) is not None:
+        return int(value)
+    text = convert(value) if isinstance(value, str) else ""
+    return int(text) if text.isdigit() else None
+
+
+def launches_on_fargate(sd: Mapping[str, Any]) -> bool:
+    """The service launches its tasks on Fargate: launchType FARGATE, or a FARGATE /
+    FARGATE_SPOT capacity provider (neither declared: the cluster's default, unknown here)."""
+    if sd.get("launchType") == "FARGATE":
+        return True
+    return any(s.get("capacityProvider") in FARGATE_CAPACITY_PROVIDERS for s in _items(sd.get("capacityProviderStrategy")))
+
+
+def is_fargate(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) -> bool:
+    """The Fargate task rules apply: the task definition requires Fargate (AWS validates it for
+    Fargate at registration), or the service launches it there."""
+    required = td.get("requiresCompatibilities")
+    return (isinstance(required, list) and "FARGATE" in required) or launches_on_fargate(sd or {})
+
+
+def size_problems(td: Mapping[str, Any], fargate: bool) -> list[Problem]:
+    """Task-level cpu and memory: numbers or the documented strings ("1 vCPU", "2 GB"); on
+    Fargate both required and one of the documented pairs (API_RegisterTaskDefinition.html
+    cpu / memory; task_definition_parameters.html#task_size)."""
+    out: list[Problem] = []
+    cpu, memory = td.get("cpu"), td.get("memory")
+    cpu_n = _units(cpu, cpu_units)
+    memory_n = _units(memory, memory_mib)
+    if isinstance(cpu, str) and cpu_n is None:
+        out.append(("cpu", f"{cpu!r} is not a CPU value: AWS accepts CPU units (\"1024\") or vCPUs (\"1 vCPU\")"))
+    if isinstance(memory, str) and memory_n is None:
+        out.append(("memory", f"{memory!r} is not a memory value: AWS accepts MiB (\"2048\") or GB (\"2 GB\")"))
+    if not fargate:
+        return out
+    for key, value in (("cpu", cpu), ("memory", memory)):
+        if value is None:
+            out.append((key, "is required for Fargate (requiresCompatibilities or the service's launch type / capacity provider)"))
+    if cpu_n is None or memory_n is None:
+        return out
+    allowed = FARGATE_SIZES.get(cpu_n)
+    if allowed is None:
+        out.append(("cpu", f"{cpu!r} ({cpu_n} units) is not a Fargate task size: AWS accepts {', '.join(str(c) for c in FARGATE_SIZES)}"))
+    elif memory_n not in allowed:
+        out.append(("memory", f"{memory!r} ({memory_n} MiB) does not go with cpu {cpu_n} on Fargate: AWS accepts {_ranges(allowed)} MiB"))
+    family = _mapping(td.get("runtimePlatform")).get("operatingSystemFamily")
+    if isinstance(family, str) and family.startswith("WINDOWS") and cpu_n < 1024:
+        # API_RegisterTaskDefinition.html cpu: "The CPU units cannot be less than 1 vCPU when
+        # you use Windows containers on Fargate."
+        out.append(("cpu", f"{cpu!r} is below 1 vCPU: Windows containers on Fargate need at least 1024 CPU units"))
+    return out
+
+
+def _ranges(values: Sequence[int]) -> str:
+    steps = {b - a for a, b in zip(values, values[1:])}
+    if len(values) > 4 and len(steps) == 1:
+        return f"{values[0]} to {values[-1]} in steps of {steps.pop()}"
+    return ", ".join(str(v) for v in values)
+
+
+_PORT_RANGE = re.compile(r"^(\d+)-(\d+)$")
+
+
+def _port_problems(where: str, pm: Mapping[str, Any], network_mode: Any) -> list[Problem]:
+    """API_PortMapping.html: ports 0-65535; awsvpc and host: hostPort blank or equal to
+    containerPort; containerPortRange "first-last" (1-65535, first < last), bridge or awsvpc
+    only, hostPort left empty."""
+    out: list[Problem] = []
+    container_port, host_port = pm.get("containerPort"), pm.get("hostPort")
+    for key, value in (("containerPort", container_port), ("hostPort", host_port)):
+        if _out_of(value, 0, MAX_PORT):
+            out.append((f"{where}.{key}", f"{value} is out of range: AWS accepts 0 to {MAX_PORT}"))
+    if network_mode in ("awsvpc", "host") and _int(host_port) is not None and _int(container_port) is not None and host_port != container_port:
+        out.append((f"{where}.hostPort", f"{host_port} differs from containerPort {container_port}: with networkMode {network_mode} "
+                    "AWS accepts hostPort left out or equal to containerPort"))
+    span = pm.get("containerPortRange")
+    if isinstance(span, str):
+        m = _PORT_RANGE.match(span.strip())
+        if m is None or not 1 <= int(m[1]) < int(m[2]) <= MAX_PORT:
+            out.append((f"{where}.containerPortRange", f"{span!r} is not a port range: AWS accepts \"first-last\", "
+                        f"1 to {MAX_PORT}, first below last"))
+        if host_port is not None:
+            out.append((f"{where}.hostPort", "must be left out with containerPortRange (AWS sets the host ports)"))
+        if network_mode not in (None, "bridge", "awsvpc"):
+            out.append((f"{where}.containerPortRange", f"needs networkMode bridge or awsvpc (this task's is {network_mode})"))
+    return out
+
+
+def _ports_of(pm: Mapping[str, Any]) -> list[int]:
+    port = _int(pm.get("containerPort"))
+    if port is not None:
+        return [port]
+    m = _PORT_RANGE.match(str(pm.get("containerPortRange") or "").strip())
+    return list(range(int(m[1]), int(m[2]) + 1)) if m is not None and int(m[2]) - int(m[1]) < MAX_PORT else []
+
+
+def _container_problems(where: str, container: Mapping[str, Any], network_mode: Any, fargate: bool) -> list[Problem]:
+    out: list[Problem] = []
+    seen_ports: dict[tuple[int, str], int] = {}
+    mappings = container.get("portMappings")
+    for index, pm in enumerate(mappings if isinstance(mappings, list) else []):
+        if not isinstance(pm, Mapping):
+            continue
+        pm_where = f"{where}.portMappings[{index}]"
+        out += _port_problems(pm_where, pm, network_mode)
+        protocol = str(pm.get("protocol") or "tcp")
+        # API_PortMapping.html containerPortRange: "A port can only be included in one port
+        # mapping per container." (the plan also keys mappings by port and protocol).
+        for port in _ports_of(pm):
+            first = seen_ports.setdefault((port, protocol), index)
+            if first != index:
+                out.append((pm_where, f"port {port}/{protocol} is already mapped by portMappings[{first}]: AWS accepts a port in one mapping per container"))
+                break
+    health = _mapping(container.get("healthCheck"))
+    for key, (low, high) in HEALTH_CHECK_RANGES.items():
+        if _out_of(health.get(key), low, high):
+            out.append((f"{where}.healthCheck.{key}", f"{health[key]} is out of range: AWS accepts {low} to {high}"))
+    for key in ("startTimeout", "stopTimeout"):
+        low, high = FARGATE_TIMEOUT_RANGE if fargate else (0, MAX_INT32)
+        if _out_of(container.get(key), low, high):
+            out.append((f"{where}.{key}", f"{container[key]} is out of range: AWS accepts {low} to {high} seconds"
+                        + (" on Fargate" if fargate else "")))
+    # API_ContainerDefinition.html memory: "If you specify both a container-level memory and
+    # memoryReservation value, memory must be greater than memoryReservation."
+    hard, soft = _int(container.get("memory")), _int(container.get("memoryReservation"))
+    if hard is not None and soft is not None and soft >= hard:
+        out.append((f"{where}.memoryReservation", f"{soft} is not below memory {hard}: AWS needs memory greater than memoryReservation"))
+    out += _unique_names(where, container)
+    return out
+
+
+def _unique_names(where: str, container: Mapping[str, Any]) -> list[Problem]:
+    """An environment variable or secret named twice sets one value in the container and shows
+    another in the plan (AWS registers both): each name once, in environment or in secrets
+    (API_ContainerDefinition.html environment / secrets)."""
+    out: list[Problem] = []
+    owner: dict[str, str] = {}
+    for key in ("environment", "secrets"):
+        entries = container.get(key)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            name = entry.get("name") if isinstance(entry, Mapping) else None
+            if not isinstance(name, str):
+                continue
+            here = f"{key}[{index}]"
+            if name in owner:
+                out.append((f"{where}.{here}.name", f"{name!r} is also set by {owner[name]}: each variable once, in environment or secrets"))
+            else:
+                owner[name] = here
+    return out
+
+
+def _reference_problems(td: Mapping[str, Any], containers: list[Mapping[str, Any]]) -> list[Problem]:
+    """Names that must exist in this task definition (API_ContainerDefinition.html dependsOn,
+    links, volumesFrom, mountPoints; API_ProxyConfiguration.html containerName)."""
+    out: list[Problem] = []
+    names = [str(c.get("name")) for c in containers if isinstance(c.get("name"), str)]
+    volumes = {str(v.get("name")) for v in _items(td.get("volumes")) if isinstance(v.get("name"), str)}
+    network_mode = td.get("networkMode")
+
+    def missing(where: str, what: str, name: Any, known: Sequence[str], kind: str) -> None:
+        if isinstance(name, str) and name not in known:
+            hint = _suggest(name, known) if known else ""
+            out.append((where, f"{what} {name!r} is not a {kind} of this task definition{hint}"))
+
+    for c in containers:
+        where = f"containerDefinitions[{c.get('name')}]"
+        for i, dep in enumerate(_items(c.get("dependsOn"))):
+            missing(f"{where}.dependsOn[{i}].containerName", "names", dep.get("containerName"), names, "container")
+        for i, source in enumerate(_items(c.get("volumesFrom"))):
+            missing(f"{where}.volumesFrom[{i}].sourceContainer", "names", source.get("sourceContainer"), names, "container")
+        for i, mount in enumerate(_items(c.get("mountPoints"))):
+            missing(f"{where}.mountPoints[{i}].sourceVolume", "names", mount.get("sourceVolume"), sorted(volumes), "volume")
+        links = c.get("links")
+        for i, link in enumerate(links if isinstance(links, list) else []):
+            if isinstance(link, str):
+                missing(f"{where}.links[{i}]", "links to", link.split(":", 1)[0], names, "container")
+        # links: "This parameter is only supported if the network mode of a task definition is bridge."
+        if isinstance(links, list) and links and network_mode not in (None, "bridge"):
+            out.append((f"{where}.links", f"links need networkMode bridge (this task's is {network_mode})"))
+    proxy = _mapping(td.get("proxyConfiguration"))
+    missing("proxyConfiguration.containerName", "names", proxy.get("containerName"), names, "container")
+    return out
+
+
+def task_problems(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) -> list[Problem]:
+    """Everything AWS would refuse of this task definition; `sd`: the service that runs it (its
+    launch type decides whether the Fargate rules apply)."""
+    fargate = is_fargate(td, sd)
+    network_mode = td.get("networkMode")
+    out = enum_problems(td, "task")
+    out += size_problems(td, fargate)
+    if fargate and isinstance(network_mode, str) and network_mode != "awsvpc":
+        # API_RegisterTaskDefinition.html networkMode: "If using the Fargate launch type, the
+        # awsvpc network mode is required."
+        out.append(("networkMode", f"{network_mode!r} cannot run on Fargate: AWS requires awsvpc"))
+    containers = _items(td.get("containerDefinitions"))
+    for c in containers:
+        out += _container_problems(f"containerDefinitions[{c.get('name')}]", c, network_mode, fargate)
+    # API_ContainerDefinition.html essential: "All tasks must have at least one essential container."
+    if containers and all(c.get("essential") is False for c in containers):
+        out.append(("containerDefinitions", "no container is essential: AWS needs at least one with essential true (the default)"))
+    out += _reference_problems(td, containers)
+    payload = {k: v for k, v in td.items() if k not in TASK_READ_ONLY}
+    size = len(json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8"))
+    if size > MAX_TASK_DEFINITION_BYTES:
+        out.append(("", f"the task definition is {size} bytes as JSON, over AWS's {MAX_TASK_DEFINITION_BYTES} bytes (64 KiB) limit "
+                    "(service quotas: task definition size); move large values to environmentFiles or secrets"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Service definitions (API_CreateService.html, API_UpdateService.html,
+# API_DeploymentConfiguration.html, API_LoadBalancer.html)
+
+
+def service_problems(sd: Mapping[str, Any], td: Mapping[str, Any] | None = None) -> list[Problem]:
+    out = enum_problems(sd, "service")
+    strategy = sd.get("capacityProviderStrategy")
+    if sd.get("launchType") is not None and isinstance(strategy, list) and strategy:
+        # CreateService launchType: "If a launchType is specified, the capacityProviderStrategy
+        # parameter must be omitted."
+        out.append(("capacityProviderStrategy", f"cannot be given with launchType {sd['launchType']}: AWS accepts one or the other"))
+    if _out_of(sd.get("desiredCount"), 0, MAX_INT32):
+        out.append(("desiredCount", f"{sd['desiredCount']} is out of range: AWS accepts 0 or more tasks"))
+    # CreateService healthCheckGracePeriodSeconds: an Integer of seconds; the developer guide
+    # (service_definition_parameters.html) documents up to 2,147,483,647.
+    if _out_of(sd.get("healthCheckGracePeriodSeconds"), 0, MAX_INT32):
+        out.append(("healthCheckGracePeriodSeconds", f"{sd['healthCheckGracePeriodSeconds']} is out of range: AWS accepts 0 to {MAX_INT32} seconds"))
+    configuration = _mapping(sd.get("deploymentConfiguration"))
+    low, high = _int(configuration.get("minimumHealthyPercent")), _int(configuration.get("maximumPercent"))
+    for key, value in (("minimumHealthyPercent", low), ("maximumPercent", high)):
+        if value is not None and value < 0:
+            out.append((f"deploymentConfiguration.{key}", f"{value} is out of range: a percentage of desiredCount, 0 or more"))
+    # API_DeploymentConfiguration.html: minimumHealthyPercent is the lower limit of running tasks
+    # during a deployment, maximumPercent the upper one; a lower limit above the upper cannot hold.
+    if low is not None and high is not None and 0 <= high < low:
+        out.append(("deploymentConfiguration.minimumHealthyPercent", f"{low} is above maximumPercent {high}: the lower limit must not exceed the upper"))
+    out += _controller_problems(sd, td)
+    return out
+
+
+def _controller_problems(sd: Mapping[str, Any], td: Mapping[str, Any] | None) -> list[Problem]:
+    out: list[Problem] = []
+    controller = _mapping(sd.get("deploymentController")).get("type") or "ECS"
+    balancers = sd.get("loadBalancers")
+    if controller == "CODE_DEPLOY":
+        # CreateService loadBalancers: "If the service uses the CODE_DEPLOY deployment
+        # controller, the service is required to use either an Application Load Balancer or
+        # Network Load Balancer" (its target group pair is in the CodeDeploy deployment group).
+        if not isinstance(balancers, list) or not balancers:
+            out.append(("loadBalancers", "a CODE_DEPLOY service needs a load balancer: name its target group (targetGroupArn), "
+                        "container and port; the deployment group holds the second target group"))
+        for i, lb in enumerate(_items(balancers)):
+            if not lb.get("targetGroupArn"):
+                out.append((f"loadBalancers[{i}].targetGroupArn", "a CODE_DEPLOY service needs an Application or Network Load Balancer "
+                            "target group (a Classic Load Balancer's loadBalancerName is not accepted)"))
+    # CreateService schedulingStrategy: "Tasks using the Fargate launch type or the CODE_DEPLOY or
+    # EXTERNAL deployment controller types don't support the DAEMON scheduling strategy."
+    if sd.get("schedulingStrategy") == "DAEMON":
+        if controller in ("CODE_DEPLOY", "EXTERNAL"):
+            out.append(("schedulingStrategy", f"DAEMON does not work with the {controller} deployment controller: AWS needs REPLICA"))
+        elif launches_on_fargate(sd):
+            out.append(("schedulingStrategy", "DAEMON does not work on Fargate: AWS needs REPLICA"))
+    if td is not None:
+        out += _load_balancer_targets(balancers, td)
+    return out
+
+
+def _load_balancer_targets(balancers: Any, td: Mapping[str, Any]) -> list[Problem]:
+    """API_LoadBalancer.html: containerName "as it appears in a container definition";
+    containerPort "must correspond to a containerPort in the task definition"."""
+    out: list[Problem] = []
+    containers = {str(c.get("name")): c for c in _items(td.get("containerDefinitions"))}
+    for i, lb in enumerate(_items(balancers)):
+        name, port = lb.get("containerName"), _int(lb.get("containerPort"))
+        if not isinstance(name, str):
+            continue
+        container = containers.get(name)
+        if container is None:
+            out.append((f"loadBalancers[{i}].containerName", f"{name!r} is not a container of the task definition{_suggest(name, sorted(containers))}"))
+            continue
+        ports = {p for pm in _items(container.get("portMappings")) for p in _ports_of(pm)}
+        if port is not None and port not in ports:
+            out.append((f"loadBalancers[{i}].containerPort", f"{port} is not a port container {name!r} maps "
+                        f"(its portMappings: {', '.join(str(p) for p in sorted(ports)[:10]) or 'none'})"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def report(problems: Sequence[Problem], *, file: str, what: str, sensitive: Sequence[str] = (), secret_values: Sequence[str] = ()) -> ConfigError:
+    """One error listing every problem of a file, values masked as plans show them."""
+    patterns = patterns_for(tuple(sensitive), tuple(secret_values))
+    lines = "\n".join(f"  {mask_text(f'{path}: {why}' if path else why, patterns)}" for path, why in problems)
+    return ConfigError(f"{what} has values AWS refuses; nothing was changed:\n{lines}", file=file)
+
+
+def check(
+    task_definition: Mapping[str, Any],
+    service_definition: Mapping[str, Any] | None,
+    *,
+    task_file: str,
+    service_file: str,
+    sensitive: Sequence[str] = (),
+    secret_values: Sequence[str] = (),
+) -> None:
+    """ConfigError naming the file and every key AWS would refuse, task definition first (a
+    service definition's problems follow in the same error)."""
+    errors = []
+    found = task_problems(task_definition, service_definition)
+    if found:
+        errors.append(report(found, file=task_file, what="the task definition", sensitive=sensitive, secret_values=secret_values))
+    if service_definition is not None:
+        found = service_problems(service_definition, task_definition)
+        if found:
+            errors.append(report(found, file=service_file, what="the service definition", sensitive=sensitive, secret_values=secret_values))
+    if errors:
+        first = errors[0]
+        raise ConfigError("\n".join(str(e) for e in errors)[len(f"{first.file}: "):], file=first.file)
