@@ -285,28 +285,27 @@ def _reference_problems(td: Mapping[str, Any], containers: list[Mapping[str, Any
     volumes = {str(v.get("name")) for v in _items(td.get("volumes")) if isinstance(v.get("name"), str)}
     network_mode = td.get("networkMode")
 
-    def missing(where: str, what: str, name: Any, known: Sequence[str], kind: str) -> None:
+    def missing(where: str, name: Any, known: Sequence[str], kind: str) -> None:
         if isinstance(name, str) and name not in known:
-            hint = _suggest(name, known) if known else ""
-            out.append((where, f"{what} {name!r} is not a {kind} of this task definition{hint}"))
+            out.append((where, f"{name!r} is not a {kind} of this task definition{_suggest(name, known)}"))
 
     for c in containers:
         where = f"containerDefinitions[{c.get('name')}]"
         for i, dep in enumerate(_items(c.get("dependsOn"))):
-            missing(f"{where}.dependsOn[{i}].containerName", "names", dep.get("containerName"), names, "container")
+            missing(f"{where}.dependsOn[{i}].containerName", dep.get("containerName"), names, "container")
         for i, source in enumerate(_items(c.get("volumesFrom"))):
-            missing(f"{where}.volumesFrom[{i}].sourceContainer", "names", source.get("sourceContainer"), names, "container")
+            missing(f"{where}.volumesFrom[{i}].sourceContainer", source.get("sourceContainer"), names, "container")
         for i, mount in enumerate(_items(c.get("mountPoints"))):
-            missing(f"{where}.mountPoints[{i}].sourceVolume", "names", mount.get("sourceVolume"), sorted(volumes), "volume")
+            missing(f"{where}.mountPoints[{i}].sourceVolume", mount.get("sourceVolume"), sorted(volumes), "volume")
         links = c.get("links")
         for i, link in enumerate(links if isinstance(links, list) else []):
             if isinstance(link, str):
-                missing(f"{where}.links[{i}]", "links to", link.split(":", 1)[0], names, "container")
+                missing(f"{where}.links[{i}]", link.split(":", 1)[0], names, "container")
         # links: "This parameter is only supported if the network mode of a task definition is bridge."
         if isinstance(links, list) and links and network_mode not in (None, "bridge"):
             out.append((f"{where}.links", f"links need networkMode bridge (this task's is {network_mode})"))
     proxy = _mapping(td.get("proxyConfiguration"))
-    missing("proxyConfiguration.containerName", "names", proxy.get("containerName"), names, "container")
+    missing("proxyConfiguration.containerName", proxy.get("containerName"), names, "container")
     return out
 
 
@@ -317,10 +316,11 @@ def task_problems(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) ->
     network_mode = td.get("networkMode")
     out = enum_problems(td, "task")
     out += size_problems(td, fargate)
-    if fargate and isinstance(network_mode, str) and network_mode != "awsvpc":
+    if fargate and network_mode != "awsvpc" and (network_mode is None or network_mode in ENUMS["task"]["networkMode"]):
         # API_RegisterTaskDefinition.html networkMode: "If using the Fargate launch type, the
-        # awsvpc network mode is required."
-        out.append(("networkMode", f"{network_mode!r} cannot run on Fargate: AWS requires awsvpc"))
+        # awsvpc network mode is required." (an unknown mode is reported as such above)
+        shown = "is required" if network_mode is None else f"{network_mode!r} cannot be used"
+        out.append(("networkMode", f"{shown} on Fargate: AWS requires awsvpc"))
     containers = _items(td.get("containerDefinitions"))
     for c in containers:
         out += _container_problems(f"containerDefinitions[{c.get('name')}]", c, network_mode, fargate)
@@ -417,11 +417,9 @@ def _load_balancer_targets(balancers: Any, td: Mapping[str, Any]) -> list[Proble
 # ---------------------------------------------------------------------------------------------
 
 
-def report(problems: Sequence[Problem], *, file: str, what: str, sensitive: Sequence[str] = (), secret_values: Sequence[str] = ()) -> ConfigError:
-    """One error listing every problem of a file, values masked as plans show them."""
-    patterns = patterns_for(tuple(sensitive), tuple(secret_values))
-    lines = "\n".join(f"  {mask_text(f'{path}: {why}' if path else why, patterns)}" for path, why in problems)
-    return ConfigError(f"{what} has values AWS refuses; nothing was changed:\n{lines}", file=file)
+def _section(problems: Sequence[Problem], what: str, patterns: tuple[str, ...]) -> str:
+    lines = "".join(f"\n  {mask_text(f'{path}: {why}' if path else why, patterns)}" for path, why in problems)
+    return f"{what} has values AWS refuses; nothing was changed:{lines}"
 
 
 def check(
@@ -433,16 +431,15 @@ def check(
     sensitive: Sequence[str] = (),
     secret_values: Sequence[str] = (),
 ) -> None:
-    """ConfigError naming the file and every key AWS would refuse, task definition first (a
-    service definition's problems follow in the same error)."""
-    errors = []
+    """One ConfigError naming the file and every key AWS would refuse, one line each, values
+    masked as plans show them; the task definition's first, then the service definition's."""
+    patterns = patterns_for(tuple(sensitive), tuple(secret_values))
     found = task_problems(task_definition, service_definition)
-    if found:
-        errors.append(report(found, file=task_file, what="the task definition", sensitive=sensitive, secret_values=secret_values))
+    sections = [(task_file, _section(found, "the task definition", patterns))] if found else []
     if service_definition is not None:
         found = service_problems(service_definition, task_definition)
         if found:
-            errors.append(report(found, file=service_file, what="the service definition", sensitive=sensitive, secret_values=secret_values))
-    if errors:
-        first = errors[0]
-        raise ConfigError("\n".join(str(e) for e in errors)[len(f"{first.file}: "):], file=first.file)
+            sections.append((service_file, _section(found, "the service definition", patterns)))
+    if sections:
+        (file, first), rest = sections[0], sections[1:]
+        raise ConfigError("".join([first, *(f"\n{f}: {text}" for f, text in rest)]), file=file)
