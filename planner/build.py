@@ -58,6 +58,20 @@ def register_payload(task_definition: dict[str, Any]) -> dict[str, Any]:
     return td
 
 
+def check_definitions(desired: DesiredService) -> None:
+    """What AWS would refuse of the rendered definitions (enums, ranges, Fargate sizes, ports,
+    names, 64 KiB), every problem of a file in one ConfigError (planner/semantic.py). Every plan
+    runs it; providers/app.py also runs it before reading AWS, so a bad file costs no call."""
+    semantic.check(
+        desired.task_definition,
+        None if desired.task_definition_only else desired.service_definition,
+        task_file=desired.task_definition_path or desired.source,
+        service_file=desired.definition_file,
+        sensitive=desired.sensitive,
+        secret_values=desired.secret_values,
+    )
+
+
 def managed_keys(desired: DesiredService) -> tuple[str, ...]:
     """Service fields the user declared: the only ones ecsplan compares and updates (a field left
     out is owned by someone else, e.g. desiredCount by auto scaling: kayac/ecspresso#274)."""
@@ -346,16 +360,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     desired = overrides.with_desired_count(desired, live, options)
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
-    # What AWS would refuse of the definitions (enums, ranges, Fargate sizes, names, 64 KiB),
-    # every problem of a file in one message (planner/semantic.py).
-    semantic.check(
-        desired.task_definition,
-        None if desired.task_definition_only else desired.service_definition,
-        task_file=desired.task_definition_path or desired.source,
-        service_file=desired.definition_file,
-        sensitive=desired.sensitive,
-        secret_values=desired.secret_values,
-    )
+    check_definitions(desired)
     _check_comparable(desired, live)
     keys = managed_keys(desired)
     actions: list[Action] = []

@@ -214,17 +214,18 @@ def _port_problems(where: str, pm: Mapping[str, Any], network_mode: Any) -> list
     return out
 
 
-def _ports_of(pm: Mapping[str, Any]) -> list[int]:
+def _ports_of(pm: Mapping[str, Any]) -> range:
+    """The container ports a mapping takes: containerPort, or a well-formed containerPortRange."""
     port = _int(pm.get("containerPort"))
     if port is not None:
-        return [port]
+        return range(port, port + 1)
     m = _PORT_RANGE.match(str(pm.get("containerPortRange") or "").strip())
-    return list(range(int(m[1]), int(m[2]) + 1)) if m is not None and int(m[2]) - int(m[1]) < MAX_PORT else []
+    return range(int(m[1]), int(m[2]) + 1) if m is not None and int(m[1]) <= int(m[2]) else range(0)
 
 
 def _container_problems(where: str, container: Mapping[str, Any], network_mode: Any, fargate: bool) -> list[Problem]:
     out: list[Problem] = []
-    seen_ports: dict[tuple[int, str], int] = {}
+    taken: list[tuple[range, str, int]] = []
     mappings = container.get("portMappings")
     for index, pm in enumerate(mappings if isinstance(mappings, list) else []):
         if not isinstance(pm, Mapping):
@@ -232,13 +233,17 @@ def _container_problems(where: str, container: Mapping[str, Any], network_mode: 
         pm_where = f"{where}.portMappings[{index}]"
         out += _port_problems(pm_where, pm, network_mode)
         protocol = str(pm.get("protocol") or "tcp")
+        ports = _ports_of(pm)
         # API_PortMapping.html containerPortRange: "A port can only be included in one port
         # mapping per container." (the plan also keys mappings by port and protocol).
-        for port in _ports_of(pm):
-            first = seen_ports.setdefault((port, protocol), index)
-            if first != index:
-                out.append((pm_where, f"port {port}/{protocol} is already mapped by portMappings[{first}]: AWS accepts a port in one mapping per container"))
+        for other, other_protocol, first in taken:
+            shared = range(max(ports.start, other.start), min(ports.stop, other.stop))
+            if other_protocol == protocol and shared:
+                out.append((pm_where, f"port {shared.start}/{protocol} is already mapped by portMappings[{first}]: "
+                            "AWS accepts a port in one mapping per container"))
                 break
+        if ports:
+            taken.append((ports, protocol, index))
     health = _mapping(container.get("healthCheck"))
     for key, (low, high) in HEALTH_CHECK_RANGES.items():
         if _out_of(health.get(key), low, high):
@@ -407,10 +412,11 @@ def _load_balancer_targets(balancers: Any, td: Mapping[str, Any]) -> list[Proble
         if container is None:
             out.append((f"loadBalancers[{i}].containerName", f"{name!r} is not a container of the task definition{_suggest(name, sorted(containers))}"))
             continue
-        ports = {p for pm in _items(container.get("portMappings")) for p in _ports_of(pm)}
-        if port is not None and port not in ports:
+        mapped = [_ports_of(pm) for pm in _items(container.get("portMappings"))]
+        if port is not None and not any(port in ports for ports in mapped):
+            shown = [str(r.start) if len(r) == 1 else f"{r.start}-{r.stop - 1}" for r in mapped if r]
             out.append((f"loadBalancers[{i}].containerPort", f"{port} is not a port container {name!r} maps "
-                        f"(its portMappings: {', '.join(str(p) for p in sorted(ports)[:10]) or 'none'})"))
+                        f"(its portMappings: {', '.join(shown) or 'none'})"))
     return out
 
 

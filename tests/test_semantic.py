@@ -458,3 +458,22 @@ def test_a_value_of_any_type_anywhere_never_raises():
         if isinstance(doc, dict):
             semantic.task_problems(doc, doc)
             semantic.service_problems(doc, doc)
+
+
+def test_load_balancer_ports_may_fall_in_a_port_range():
+    td = web(portMappings=[{"containerPortRange": "8000-8010"}, {"containerPort": 80}])
+    sd = dict(SERVICE, loadBalancers=[{"targetGroupArn": "arn:tg", "containerName": "web", "containerPort": 8010}])
+    assert semantic.service_problems(sd, td) == []
+    sd["loadBalancers"][0]["containerPort"] = 8011
+    assert semantic.service_problems(sd, td) == [("loadBalancers[0].containerPort", "8011 is not a port container 'web' maps (its portMappings: 8000-8010, 80)")]
+
+
+def test_port_ranges_overlap_when_they_share_a_port():
+    def found(*mappings):
+        return semantic.task_problems(web(portMappings=list(mappings)))
+
+    assert found({"containerPortRange": "1000-1010"}, {"containerPortRange": "1011-1020"}) == []
+    assert found({"containerPortRange": "1000-1010"}, {"containerPortRange": "1010-1020"}) == [
+        ("containerDefinitions[web].portMappings[1]", "port 1010/tcp is already mapped by portMappings[0]: AWS accepts a port in one mapping per container")]
+    assert paths(found({"containerPort": 1005}, {"containerPortRange": "1000-1010"})) == ["containerDefinitions[web].portMappings[1]"]
+    assert found({"containerPortRange": "1-65535"}, {"containerPortRange": "1-65535", "protocol": "udp"}) == []
