@@ -47,6 +47,11 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     16384: tuple(range(32768, 122880 + 1, 8192)),
 }
 FARGATE_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
+EC2_CPU_RANGE = (128, 196_608)
+
+# API_RegisterTaskDefinition.html family, API_ContainerDefinition.html name: "Up to 255 letters
+# (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
 # API_HealthCheck.html: documented ranges, in seconds (retries: a count).
 HEALTH_CHECK_RANGES = {"interval": (5, 300), "timeout": (2, 60), "retries": (1, 10), "startPeriod": (0, 300)}
@@ -159,7 +164,13 @@ def size_problems(td: Mapping[str, Any], fargate: bool) -> list[Problem]:
         out.append(("cpu", f"{cpu!r} is not a CPU value: AWS accepts CPU units (\"1024\") or vCPUs (\"1 vCPU\")"))
     if isinstance(memory, str) and memory_n is None:
         out.append(("memory", f"{memory!r} is not a memory value: AWS accepts MiB (\"2048\") or GB (\"2 GB\")"))
+    family = _mapping(td.get("runtimePlatform")).get("operatingSystemFamily")
+    windows = isinstance(family, str) and family.startswith("WINDOWS")
     if not fargate:
+        # API_RegisterTaskDefinition.html cpu, EC2 and external: "Supported values are between
+        # 128 CPU units (0.125 vCPUs) and 196608 CPU units (192 vCPUs)" (ignored for Windows).
+        if cpu_n is not None and not windows and not EC2_CPU_RANGE[0] <= cpu_n <= EC2_CPU_RANGE[1]:
+            out.append(("cpu", f"{cpu!r} ({cpu_n} units) is out of range: AWS accepts {EC2_CPU_RANGE[0]} to {EC2_CPU_RANGE[1]} CPU units"))
         return out
     for key, value in (("cpu", cpu), ("memory", memory)):
         if value is None:
@@ -171,8 +182,7 @@ def size_problems(td: Mapping[str, Any], fargate: bool) -> list[Problem]:
         out.append(("cpu", f"{cpu!r} ({cpu_n} units) is not a Fargate task size: AWS accepts {', '.join(str(c) for c in FARGATE_SIZES)}"))
     elif memory_n not in allowed:
         out.append(("memory", f"{memory!r} ({memory_n} MiB) does not go with cpu {cpu_n} on Fargate: AWS accepts {_ranges(allowed)} MiB"))
-    family = _mapping(td.get("runtimePlatform")).get("operatingSystemFamily")
-    if isinstance(family, str) and family.startswith("WINDOWS") and cpu_n < 1024:
+    if windows and cpu_n < 1024:
         # API_RegisterTaskDefinition.html cpu: "The CPU units cannot be less than 1 vCPU when
         # you use Windows containers on Fargate."
         out.append(("cpu", f"{cpu!r} is below 1 vCPU: Windows containers on Fargate need at least 1024 CPU units"))
@@ -327,6 +337,14 @@ def task_problems(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) ->
         shown = "is required" if network_mode is None else f"{network_mode!r} cannot be used"
         out.append(("networkMode", f"{shown} on Fargate: AWS requires awsvpc"))
     containers = _items(td.get("containerDefinitions"))
+    family = td.get("family")
+    if isinstance(family, str) and not _NAME.match(family):
+        out.append(("family", f"{family!r} is not a family name: AWS accepts up to 255 letters, numbers, underscores and hyphens"))
+    for c in containers:
+        name = c.get("name")
+        if isinstance(name, str) and not _NAME.match(name):
+            out.append((f"containerDefinitions[{name}].name", f"{name!r} is not a container name: AWS accepts up to 255 letters, "
+                        "numbers, underscores and hyphens"))
     for c in containers:
         out += _container_problems(f"containerDefinitions[{c.get('name')}]", c, network_mode, fargate)
     # API_ContainerDefinition.html essential: "All tasks must have at least one essential container."

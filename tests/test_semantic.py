@@ -477,3 +477,41 @@ def test_port_ranges_overlap_when_they_share_a_port():
         ("containerDefinitions[web].portMappings[1]", "port 1010/tcp is already mapped by portMappings[0]: AWS accepts a port in one mapping per container")]
     assert paths(found({"containerPort": 1005}, {"containerPortRange": "1000-1010"})) == ["containerDefinitions[web].portMappings[1]"]
     assert found({"containerPortRange": "1-65535"}, {"containerPortRange": "1-65535", "protocol": "udp"}) == []
+
+
+def test_memory_choices_are_listed_or_given_as_a_range():
+    (problem,) = semantic.size_problems({"cpu": "512", "memory": "512"}, fargate=True)
+    assert problem[1].endswith("AWS accepts 1024, 2048, 3072, 4096 MiB")
+
+
+def test_port_range_edges_are_exact():
+    def found(*mappings):
+        return semantic.task_problems(web(portMappings=list(mappings)))
+
+    assert found({"containerPortRange": "1000-1010"}, {"containerPort": 1011}) == []
+    assert found({"containerPortRange": "1000-1010"}, {"containerPort": 999}) == []
+    # a malformed range takes no port: only its syntax is reported
+    assert paths(found({"containerPortRange": "x"}, {"containerPort": 0})) == ["containerDefinitions[web].portMappings[0].containerPortRange"]
+
+
+def test_a_maximum_of_zero_is_below_any_minimum():
+    sd = dict(SERVICE, deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 0})
+    assert paths(semantic.service_problems(sd)) == ["deploymentConfiguration.minimumHealthyPercent"]
+
+
+@pytest.mark.parametrize("name, ok", [("web", True), ("Web_app-2", True), ("x" * 255, True), ("x" * 256, False), ("web.app", False), ("web app", False)])
+def test_family_and_container_names(name, ok):
+    assert paths(semantic.task_problems(task(family=name))) == ([] if ok else ["family"])
+    td = copy.deepcopy(TASK)
+    td["containerDefinitions"][1]["name"] = name
+    assert paths(semantic.task_problems(td)) == ([] if ok else [f"containerDefinitions[{name}].name"])
+
+
+def test_ec2_task_cpu_range_and_windows_exemption():
+    def found(cpu, **extra):
+        return semantic.size_problems({"cpu": cpu, **extra}, fargate=False)
+
+    assert found("128") == [] and found("192 vCPU") == [] and found(196608) == []
+    assert found("127") == [("cpu", "'127' (127 units) is out of range: AWS accepts 128 to 196608 CPU units")]
+    assert paths(found(196609)) == ["cpu"]
+    assert found("64", runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2019_CORE"}) == []
