@@ -292,6 +292,28 @@ def _unique_names(where: str, container: Mapping[str, Any]) -> list[Problem]:
     return out
 
 
+def _reservation_problems(td: Mapping[str, Any], containers: list[Mapping[str, Any]]) -> list[Problem]:
+    """API_ContainerDefinition.html cpu: "the total amount of CPU reserved for all containers
+    within a task be lower than the task-level cpu value"; memory: "The total amount of memory
+    reserved for all containers within a task must be lower than the task memory value" (a
+    container reserves its memoryReservation, else its memory). Equal is what a one-container
+    task declares and AWS accepts it: only more than the task is refused. Windows containers
+    ignore the task-level values."""
+    family = _mapping(td.get("runtimePlatform")).get("operatingSystemFamily")
+    if isinstance(family, str) and family.startswith("WINDOWS"):
+        return []
+    out: list[Problem] = []
+    task_cpu, task_memory = _units(td.get("cpu"), cpu_units), _units(td.get("memory"), memory_mib)
+    cpu = sum(_int(c.get("cpu")) or 0 for c in containers)
+    memory = sum(_int(c.get("memoryReservation")) or _int(c.get("memory")) or 0 for c in containers)
+    if task_cpu is not None and cpu > task_cpu:
+        out.append(("containerDefinitions", f"the containers reserve {cpu} CPU units in all, more than the task's cpu {task_cpu}"))
+    if task_memory is not None and memory > task_memory:
+        out.append(("containerDefinitions", f"the containers reserve {memory} MiB in all (memoryReservation, else memory), "
+                    f"more than the task's memory {task_memory}"))
+    return out
+
+
 def _reference_problems(td: Mapping[str, Any], containers: list[Mapping[str, Any]]) -> list[Problem]:
     """Names that must exist in this task definition (API_ContainerDefinition.html dependsOn,
     links, volumesFrom, mountPoints; API_ProxyConfiguration.html containerName)."""
@@ -347,6 +369,7 @@ def task_problems(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) ->
                         "numbers, underscores and hyphens"))
     for c in containers:
         out += _container_problems(f"containerDefinitions[{c.get('name')}]", c, network_mode, fargate)
+    out += _reservation_problems(td, containers)
     # API_ContainerDefinition.html essential: "All tasks must have at least one essential container."
     if containers and all(c.get("essential") is False for c in containers):
         out.append(("containerDefinitions", "no container is essential: AWS needs at least one with essential true (the default)"))

@@ -515,3 +515,22 @@ def test_ec2_task_cpu_range_and_windows_exemption():
     assert found("127") == [("cpu", "'127' (127 units) is out of range: AWS accepts 128 to 196608 CPU units")]
     assert paths(found(196609)) == ["cpu"]
     assert found("64", runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2019_CORE"}) == []
+
+
+def test_containers_reserve_no_more_than_the_task():
+    td = copy.deepcopy(TASK)  # cpu 256, memory 512
+    td["containerDefinitions"][0].update(cpu=128, memoryReservation=256, memory=1024)
+    td["containerDefinitions"][1].update(cpu=128, memory=256)
+    assert semantic.task_problems(td) == []  # equal to the task: accepted
+    td["containerDefinitions"][1]["cpu"] = 129
+    td["containerDefinitions"][1]["memory"] = 257
+    assert semantic.task_problems(td) == [
+        ("containerDefinitions", "the containers reserve 257 CPU units in all, more than the task's cpu 256"),
+        ("containerDefinitions", "the containers reserve 513 MiB in all (memoryReservation, else memory), more than the task's memory 512"),
+    ]
+    td["runtimePlatform"] = {"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}
+    td.update(cpu="1024", memory="2048")
+    td["containerDefinitions"][1]["memory"] = 4096
+    assert semantic.task_problems(td) == []
+    no_task_level = {k: v for k, v in td.items() if k not in ("cpu", "memory", "runtimePlatform", "requiresCompatibilities")}
+    assert semantic.task_problems(no_task_level) == []
