@@ -387,8 +387,19 @@ def task_problems(td: Mapping[str, Any], sd: Mapping[str, Any] | None = None) ->
 # API_DeploymentConfiguration.html, API_LoadBalancer.html)
 
 
-def service_problems(sd: Mapping[str, Any], td: Mapping[str, Any] | None = None) -> list[Problem]:
+def service_problems(sd: Mapping[str, Any], td: Mapping[str, Any] | None = None, *, creating: bool = False) -> list[Problem]:
+    """`creating`: the service does not exist yet (CreateService will carry the definition, so
+    what CreateService requires must be declared)."""
     out = enum_problems(sd, "service")
+    network_mode = (td or {}).get("networkMode")
+    network = sd.get("networkConfiguration")
+    # CreateService networkConfiguration: "required for task definitions that use the awsvpc
+    # network mode ..., and it isn't supported for other network modes."
+    if network is not None and isinstance(network_mode, str) and network_mode in ENUMS["task"]["networkMode"] and network_mode != "awsvpc":
+        out.append(("networkConfiguration", f"only works with networkMode awsvpc (the task definition's is {network_mode}): leave it out"))
+    if creating and network_mode == "awsvpc" and not _mapping(network).get("awsvpcConfiguration"):
+        out.append(("networkConfiguration", "is required to create a service whose task definition uses networkMode awsvpc: "
+                    "awsvpcConfiguration with its subnets (and security groups)"))
     strategy = sd.get("capacityProviderStrategy")
     if sd.get("launchType") is not None and isinstance(strategy, list) and strategy:
         # CreateService launchType: "If a launchType is specified, the capacityProviderStrategy
@@ -477,14 +488,16 @@ def check(
     service_file: str,
     sensitive: Sequence[str] = (),
     secret_values: Sequence[str] = (),
+    creating: bool = False,
 ) -> None:
     """One ConfigError naming the file and every key AWS would refuse, one line each, values
-    masked as plans show them; the task definition's first, then the service definition's."""
+    masked as plans show them; the task definition's first, then the service definition's.
+    `creating`: the service is missing (service_problems)."""
     patterns = patterns_for(tuple(sensitive), tuple(secret_values))
     found = task_problems(task_definition, service_definition)
     sections = [(task_file, _section(found, "the task definition", patterns))] if found else []
     if service_definition is not None:
-        found = service_problems(service_definition, task_definition)
+        found = service_problems(service_definition, task_definition, creating=creating)
         if found:
             sections.append((service_file, _section(found, "the service definition", patterns)))
     if sections:

@@ -534,3 +534,25 @@ def test_containers_reserve_no_more_than_the_task():
     assert semantic.task_problems(td) == []
     no_task_level = {k: v for k, v in td.items() if k not in ("cpu", "memory", "runtimePlatform", "requiresCompatibilities")}
     assert semantic.task_problems(no_task_level) == []
+
+
+def test_network_configuration_goes_with_awsvpc():
+    nc = {"awsvpcConfiguration": {"subnets": ["subnet-1"]}}
+    assert semantic.service_problems(dict(SERVICE, networkConfiguration=nc), TASK, creating=True) == []
+    assert semantic.service_problems(SERVICE, TASK) == []  # an existing service keeps its own
+    assert semantic.service_problems(SERVICE, TASK, creating=True) == [
+        ("networkConfiguration", "is required to create a service whose task definition uses networkMode awsvpc: "
+                                 "awsvpcConfiguration with its subnets (and security groups)")]
+    assert paths(semantic.service_problems(dict(SERVICE, networkConfiguration={}), TASK, creating=True)) == ["networkConfiguration"]
+    bridge = task(networkMode="bridge")
+    assert semantic.service_problems(dict(SERVICE, networkConfiguration=nc), bridge) == [
+        ("networkConfiguration", "only works with networkMode awsvpc (the task definition's is bridge): leave it out")]
+    assert semantic.service_problems(SERVICE, bridge, creating=True) == []
+    assert semantic.service_problems(dict(SERVICE, networkConfiguration=nc), task(networkMode="bridged")) == []  # said by the enum rule
+    assert semantic.service_problems(dict(SERVICE, networkConfiguration=nc)) == []  # no task definition known
+
+
+def test_check_passes_creating_on():
+    with pytest.raises(ConfigError, match="networkConfiguration: is required to create a service"):
+        semantic.check(TASK, SERVICE, task_file="t.json", service_file="s.json", creating=True)
+    semantic.check(TASK, SERVICE, task_file="t.json", service_file="s.json")
