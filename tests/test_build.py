@@ -339,3 +339,14 @@ def test_a_declared_field_ecsplan_cannot_compare_is_a_plan_time_error(controller
     with pytest.raises(ConfigError) as info:
         build_service_plan(desired(service=service), lv)
     assert message in str(info.value)
+
+
+def test_values_aws_refuses_are_config_errors_and_creation_needs_its_network():
+    """planner/semantic.py runs on every plan; what only CreateService requires (awsvpc's
+    networkConfiguration) is asked of a missing service only."""
+    no_network = {k: v for k, v in SERVICE.items() if k != "networkConfiguration"}
+    assert build_service_plan(desired(service=no_network), live(service=SERVICE)).blocked == ()
+    with pytest.raises(ConfigError, match=r"^ecspresso.yml: the service definition has values AWS refuses; nothing was changed:\n  networkConfiguration: is required"):
+        build_service_plan(desired(service=no_network), live(exists=False))
+    with pytest.raises(ConfigError, match="networkMode: 'bridged' must be one of"):
+        build_service_plan(desired(task=dict(TASK, networkMode="bridged")), live())
