@@ -556,3 +556,9 @@ def test_check_passes_creating_on():
     with pytest.raises(ConfigError, match="networkConfiguration: is required to create a service"):
         semantic.check(TASK, SERVICE, task_file="t.json", service_file="s.json", creating=True)
     semantic.check(TASK, SERVICE, task_file="t.json", service_file="s.json")
+
+
+def test_a_container_without_cpu_or_memory_reserves_nothing():
+    td = copy.deepcopy(TASK)  # cpu 256, memory 512; the log container declares neither
+    td["containerDefinitions"][0].update(cpu=256, memoryReservation=512)
+    assert semantic.task_problems(td) == []
