@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Iterable
 
-from planner import appspec, overrides
+from planner import appspec, overrides, semantic
 from planner.actions import (
     KNOWN_AFTER_APPLY,
     Action,
@@ -56,6 +56,22 @@ def register_payload(task_definition: dict[str, Any]) -> dict[str, Any]:
     for key in TASK_READ_ONLY:
         td.pop(key, None)
     return td
+
+
+def check_definitions(desired: DesiredService, *, creating: bool = False) -> None:
+    """What AWS would refuse of the rendered definitions (enums, ranges, Fargate sizes, ports,
+    names, 64 KiB), every problem of a file in one ConfigError (planner/semantic.py). Every plan
+    runs it; providers/app.py also runs it before reading AWS, so a bad file costs no call.
+    `creating`: the service is missing, so what only CreateService requires is checked too."""
+    semantic.check(
+        desired.task_definition,
+        None if desired.task_definition_only else desired.service_definition,
+        task_file=desired.task_definition_path or desired.source,
+        service_file=desired.definition_file,
+        sensitive=desired.sensitive,
+        secret_values=desired.secret_values,
+        creating=creating,
+    )
 
 
 def managed_keys(desired: DesiredService) -> tuple[str, ...]:
@@ -346,6 +362,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     desired = overrides.with_desired_count(desired, live, options)
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
+    check_definitions(desired, creating=live.service is None)
     _check_comparable(desired, live)
     keys = managed_keys(desired)
     actions: list[Action] = []

@@ -121,7 +121,10 @@ def read(
 
 def make_plan(ctx: Context, desired: Sequence[DesiredService], options: PlanOptions = PlanOptions()) -> Plan:
     """Read the live state of every service (read-only), build the plan once, and check every
-    payload against the API model before anything can be applied."""
+    payload against the API model before anything can be applied. What AWS would refuse of the
+    definitions is said before the first read (build_plan checks it again, for any caller)."""
+    for d in desired:
+        build.check_definitions(d)
     live = read(ctx, desired, autoscaling=options.reads_autoscaling)
     region, account = ctx.session.identity()
     plan = build.build_plan(((d, live[d.ref]) for d in desired), region=region, account=account, tool_version=tool_version(), options=options)

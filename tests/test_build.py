@@ -12,7 +12,7 @@ from planner.diff import Change
 from planner.errors import ConfigError
 from planner.model import DesiredService, LiveState, PlanOptions, ScalableTarget, ServiceRef
 from planner.plan import summary_line
-from tests.factories import CD_SERVICE, SERVICE, TD_ARN, cd_live, desired, live, types, with_image
+from tests.factories import CD_SERVICE, SERVICE, TASK, TD_ARN, cd_live, desired, live, types, with_image
 
 
 def test_unchanged_service_plans_clean():
@@ -72,15 +72,19 @@ def test_missing_service_reuses_an_identical_latest_revision():
 @pytest.mark.parametrize(
     "field, value, path",
     [
-        ("launchType", "EC2", "launchType"),
+        ("launchType", "FARGATE", "launchType"),
         ("schedulingStrategy", "DAEMON", "schedulingStrategy"),
         ("deploymentController", {"type": "CODE_DEPLOY"}, "deploymentController"),
         ("serviceName", "web2", "serviceName"),
     ],
 )
 def test_changes_update_service_cannot_make_are_blocked(field, value, path):
-    sd = dict(SERVICE, **{field: value})
-    sp = build_service_plan(desired(service=sd), live())
+    # Valid definitions otherwise (planner/semantic.py refuses DAEMON on Fargate and a
+    # CODE_DEPLOY service without a load balancer): an EC2 service, with a target group.
+    base = dict(SERVICE, launchType="EC2", loadBalancers=[{"targetGroupArn": "arn:tg", "containerName": "app", "containerPort": 80}])
+    task = {k: v for k, v in TASK.items() if k != "requiresCompatibilities"}
+    sd = dict(base, **{field: value})
+    sp = build_service_plan(desired(task=task, service=sd), live(task=task, service=base))
     assert [b.path for b in sp.blocked] == [path]
     assert "cannot" in sp.blocked[0].reason
 
@@ -130,7 +134,11 @@ def test_code_deploy_swapped_target_group_is_not_a_change():
     ],
 )
 def test_code_deploy_routes_each_field_to_update_service_or_the_appspec(change, update_fields, deploy_paths):
-    sp = build_service_plan(desired(service=dict(CD_SERVICE, **change)), cd_live())
+    # A load balancer must name a port the container maps (planner/semantic.py): both tasks map 8080 too.
+    task = copy.deepcopy(TASK)
+    task["containerDefinitions"][0]["portMappings"] = [{"containerPort": 80}, {"containerPort": 8080}]
+    lv = attrs.evolve(cd_live(), task_definition=live(task=task).task_definition)
+    sp = build_service_plan(desired(task=task, service=dict(CD_SERVICE, **change)), lv)
     upd, dep = sp.action(ActionType.UPDATE_SERVICE), sp.action(ActionType.CREATE_DEPLOYMENT)
     if update_fields:
         assert set(upd.fields) == update_fields and dep is None
@@ -206,9 +214,10 @@ def test_moving_from_a_launch_type_to_capacity_providers_is_not_blocked():
     (update,) = sp.actions
     assert update.force_new_deployment and update.starts_deployment
     assert update.request(None)["forceNewDeployment"] is True
-    # declaring both the launch type and a strategy is still compared (and blocked when it moves)
+    # declaring both the launch type and a strategy: AWS refuses it (planner/semantic.py)
     both = dict(sd, launchType="EC2")
-    assert [b.path for b in build_service_plan(desired(service=both), live()).blocked] == ["launchType"]
+    with pytest.raises(ConfigError, match="capacityProviderStrategy: cannot be given with launchType EC2"):
+        build_service_plan(desired(service=both), live())
 
 
 @pytest.mark.parametrize("have, want, blocked", [
@@ -274,8 +283,8 @@ def test_a_declared_deployment_configuration_is_sent_whole_with_the_defaults_it_
     update = build_service_plan(desired(service=cd), cd_live()).action(ActionType.UPDATE_SERVICE)
     assert "deploymentCircuitBreaker" not in update.fields["deploymentConfiguration"]  # the rolling controller's only
     assert "strategy" not in update.fields["deploymentConfiguration"]
-    daemon = dict(SERVICE, schedulingStrategy="DAEMON", deploymentConfiguration={})
-    lv = live()
+    daemon = dict(SERVICE, schedulingStrategy="DAEMON", deploymentConfiguration={}, launchType="EC2")  # DAEMON: not on Fargate
+    lv = live(service=dict(SERVICE, launchType="EC2"))
     lv.service.description["schedulingStrategy"] = "DAEMON"
     lv.service.description["deploymentConfiguration"] = {"maximumPercent": 100, "minimumHealthyPercent": 50}
     (update,) = build_service_plan(desired(service=daemon), lv).actions
@@ -330,3 +339,14 @@ def test_a_declared_field_ecsplan_cannot_compare_is_a_plan_time_error(controller
     with pytest.raises(ConfigError) as info:
         build_service_plan(desired(service=service), lv)
     assert message in str(info.value)
+
+
+def test_values_aws_refuses_are_config_errors_and_creation_needs_its_network():
+    """planner/semantic.py runs on every plan; what only CreateService requires (awsvpc's
+    networkConfiguration) is asked of a missing service only."""
+    no_network = {k: v for k, v in SERVICE.items() if k != "networkConfiguration"}
+    assert build_service_plan(desired(service=no_network), live(service=SERVICE)).blocked == ()
+    with pytest.raises(ConfigError, match=r"^ecspresso.yml: the service definition has values AWS refuses; nothing was changed:\n  networkConfiguration: is required"):
+        build_service_plan(desired(service=no_network), live(exists=False))
+    with pytest.raises(ConfigError, match="networkMode: 'bridged' must be one of"):
+        build_service_plan(desired(task=dict(TASK, networkMode="bridged")), live())

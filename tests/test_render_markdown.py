@@ -7,7 +7,8 @@ from planner.render import markdown
 from tests.factories import TASK, desired, live
 
 
-def big_plan(n_env=3000):
+def big_plan(n_env=1000):
+    """1000 variables: a plan over 60,000 characters, a task definition under AWS's 64 KiB."""
     td = dict(TASK)
     td["containerDefinitions"] = [dict(TASK["containerDefinitions"][0],
                                        environment=[{"name": f"VAR_{i:04d}", "value": "x" * 20} for i in range(n_env)])]
@@ -41,7 +42,7 @@ def test_a_rollback_plan_is_headed_as_a_rollback():
 
     from planner.plan import Purpose
 
-    plan = build_plan([(desired(task=dict(TASK, cpu="512")), live())])
+    plan = build_plan([(desired(task=dict(TASK, memory="1024")), live())])
     assert markdown.render(attrs.evolve(plan, purpose=Purpose.ROLLBACK)).startswith("## ecsplan rollback: 1 of 1 service changes")
     assert markdown.render(plan).startswith("## ecsplan plan: 1 of 1 service changes")
 
@@ -137,7 +138,7 @@ def test_new_containers_are_shown_as_written_task_fields_first_image_first():
     sidecar = {"name": "statsd", "image": "statsd:1", "portMappings": [{"containerPort": 8125, "protocol": "udp"}],
                "environment": [{"name": "GREETING", "value": "grüß dich"}]}
     app = dict(TASK["containerDefinitions"][0], image="nginx:1.27")
-    plan = build_plan([(desired(task=dict(TASK, cpu="512", containerDefinitions=[app, sidecar])), live())])
+    plan = build_plan([(desired(task=dict(TASK, cpu="512", memory="1024", containerDefinitions=[app, sidecar])), live())])
     md = markdown.render(plan)
     assert '"name": "GREETING"' in md and '"value": "grüß dich"' in md  # the API shape, non-ASCII as is
     assert '"8125/udp"' not in md and "versionConsistency" not in md and '"hostPort"' not in md

@@ -4,6 +4,7 @@ and the headline of each kind of plan."""
 from __future__ import annotations
 
 import copy
+import re
 
 import attrs
 import pytest
@@ -20,6 +21,7 @@ from planner.actions import (
 )
 from planner.build import build_plan, build_service_plan
 from planner.diff import Change
+from planner.errors import ConfigError
 from planner.model import Controller, PlanOptions, ServiceRef
 from planner.plan import ServicePlan
 from planner.risk import Risk, headline, lookup, risks
@@ -109,7 +111,10 @@ RISKS = {
         [Risk("containerDefinitions[dd].privileged", "privileged: true: container dd gets root access to the host")],
     ),
     "networkMode host": (
-        dict(want_task=dict(TASK, networkMode="host", requiresCompatibilities=["EC2"])),
+        # networkConfiguration is awsvpc's only: left out of the file (the live one stays)
+        dict(want_task=dict(TASK, networkMode="host", requiresCompatibilities=["EC2"]),
+             want_service={k: v for k, v in SERVICE.items() if k != "networkConfiguration"} | {"launchType": "EC2"},
+             have_service=dict(SERVICE, launchType="EC2")),
         [Risk("networkMode", "networkMode host: the containers share the host's network stack")],
     ),
     "latest image": (
@@ -137,9 +142,20 @@ RISKS = {
 }
 
 
+# Plans AWS would refuse: planner/semantic.py stops them before any plan is made (AWS: "the
+# container name and container port ... must remain in the task definition"); risk.py keeps the
+# rule for plans made otherwise, tested here with the check left out.
+REFUSED_BEFORE_PLANNING = {"port a load balancer uses removed": "loadBalancers[0].containerPort: 80 is not a port container 'app' maps",
+                           "container a load balancer uses removed": "loadBalancers[0].containerName: 'app' is not a container"}
+
+
 @pytest.mark.parametrize("name", sorted(RISKS))
-def test_each_risk_with_its_reason(name):
+def test_each_risk_with_its_reason(name, monkeypatch):
     kwargs, expected = RISKS[name]
+    if name in REFUSED_BEFORE_PLANNING:
+        with pytest.raises(ConfigError, match=re.escape(REFUSED_BEFORE_PLANNING[name])):
+            planned(**kwargs)
+        monkeypatch.setattr("planner.build.check_definitions", lambda desired, **_: None)
     assert risks(planned(**kwargs)) == expected
 
 
@@ -147,7 +163,7 @@ NOT_RISKS = {
     "minimumHealthyPercent 100": dict(want_service=dc(minimumHealthyPercent=100), have_dc={"minimumHealthyPercent": 50}),
     "a tagged image": dict(want_task=task(image="nginx:1.27")),
     "an image by digest": dict(want_task=task(image="nginx@sha256:" + "a" * 64)),
-    "a role unchanged": dict(want_task=dict(TASK, cpu="512", taskRoleArn=ROLE + "web"), have_task=dict(TASK, taskRoleArn=ROLE + "web")),
+    "a role unchanged": dict(want_task=dict(TASK, memory="1024", taskRoleArn=ROLE + "web"), have_task=dict(TASK, taskRoleArn=ROLE + "web")),
     "privileged already there": dict(want_task=task(privileged=True, image="nginx:1.27"), have_task=task(privileged=True)),
     "circuit breaker kept on": dict(want_service=dc(deploymentCircuitBreaker={"enable": True, "rollback": True}, maximumPercent=150), breaker=True),
     "a new service of 0 tasks": dict(want_service=dict(SERVICE, desiredCount=0), exists=False),
@@ -167,7 +183,7 @@ def test_what_is_not_a_risk(name):
 def test_a_latest_image_is_a_risk_of_every_new_revision_but_not_without_one():
     """A new revision starts new tasks, which pull what :latest is then; no revision, no pull."""
     latest = task(image="nginx:latest")
-    assert [r.path for r in risks(planned(want_task=dict(latest, cpu="512"), have_task=latest))] == ["containerDefinitions[app].image"]
+    assert [r.path for r in risks(planned(want_task=dict(latest, memory="1024"), have_task=latest))] == ["containerDefinitions[app].image"]
     assert risks(planned(want_task=latest, have_task=latest, want_service=dict(SERVICE, desiredCount=3))) == []
 
 
@@ -215,8 +231,8 @@ HEADLINES = {
     "image by digest": (dict(want_task=task(image="nginx@sha256:" + "0123456789abcdef" * 4), have_task=task(image="nginx@sha256:" + "f" * 64)),
                         "new revision: image app @sha256:ffffffffffff -> @sha256:0123456789ab"),
     "task fields": (
-        dict(want_task=dict(TASK, cpu="512", containerDefinitions=[*TASK["containerDefinitions"], {"name": "datadog", "image": "datadog/agent:7"}])),
-        "new revision: +container datadog, cpu 256 -> 512",
+        dict(want_task=dict(TASK, memory="1024", containerDefinitions=[*TASK["containerDefinitions"], {"name": "datadog", "image": "datadog/agent:7"}])),
+        "new revision: +container datadog, memory 512 -> 1024",
     ),
     "container fields": (dict(want_task=task(environment=[{"name": "LOG_LEVEL", "value": "debug"}], command=["a"])), "new revision: app command, app environment"),
     "more than four parts": (

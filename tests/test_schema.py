@@ -36,3 +36,12 @@ def test_every_updatable_service_field_is_compared_and_read_back_somewhere():
     assert set(DEPLOYMENT_REPORTED_FIELDS) == {"serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"}
     unread = set(SERVICE_UPDATABLE) - SERVICE_OUTPUT - set(DEPLOYMENT_REPORTED_FIELDS) - set(REVISION_REPORTED_FIELDS)
     assert unread == set()
+
+
+def test_enums_match_botocore():
+    """planner/semantic.py refuses values outside ENUMS: they must be what botocore lists now."""
+    from planner.schema import ENUMS
+    from providers.schema import enums
+
+    assert {kind: {p: list(v) for p, v in paths.items()} for kind, paths in ENUMS.items()} == enums()
+    assert ENUMS["task"]["networkMode"] == ("bridge", "host", "awsvpc", "none")
