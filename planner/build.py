@@ -58,11 +58,13 @@ def register_payload(task_definition: dict[str, Any]) -> dict[str, Any]:
     return td
 
 
-def check_definitions(desired: DesiredService, *, creating: bool = False) -> None:
+def check_definitions(desired: DesiredService, *, creating: bool = False, live_balancers: Any = None) -> None:
     """What AWS would refuse of the rendered definitions (enums, ranges, Fargate sizes, ports,
     names, 64 KiB), every problem of a file in one ConfigError (planner/semantic.py). Every plan
     runs it; providers/app.py also runs it before reading AWS, so a bad file costs no call.
-    `creating`: the service is missing, so what only CreateService requires is checked too."""
+    `creating`: the service is missing, so what only CreateService requires is checked too;
+    `live_balancers`: the live service's load balancers (the new revision must serve them when
+    the file leaves them out)."""
     semantic.check(
         desired.task_definition,
         None if desired.task_definition_only else desired.service_definition,
@@ -71,6 +73,7 @@ def check_definitions(desired: DesiredService, *, creating: bool = False) -> Non
         sensitive=desired.sensitive,
         secret_values=desired.secret_values,
         creating=creating,
+        live_balancers=live_balancers,
     )
 
 
@@ -362,7 +365,8 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
     desired = overrides.with_desired_count(desired, live, options)
     # What AWS would refuse of a BLUE_GREEN / LINEAR / CANARY configuration, before any call.
     validate_strategy(desired.service_definition, source=desired.definition_file)
-    check_definitions(desired, creating=live.service is None)
+    check_definitions(desired, creating=live.service is None,
+                      live_balancers=live.service.description.get("loadBalancers") if live.service is not None else None)
     _check_comparable(desired, live)
     keys = managed_keys(desired)
     actions: list[Action] = []

@@ -272,34 +272,6 @@ def _revision_risks(action: RegisterTaskDefinition) -> list[Risk]:
     return out
 
 
-def _load_balancer_entries(service: ServicePlan) -> list[tuple[str, Any]]:
-    """(containerName, containerPort) of every load balancer the service uses after the plan."""
-    lbs: Any = None
-    for action in service.actions:
-        if isinstance(action, UpdateService) and "loadBalancers" in action.fields:
-            lbs = action.fields["loadBalancers"]
-        elif isinstance(action, CreateService):
-            lbs = action.definition.get("loadBalancers")
-    if lbs is None:
-        lbs = service.live_view.get("loadBalancers")
-    entries = list(lbs.values()) if isinstance(lbs, Mapping) else list(lbs or ())
-    return [(str(lb.get("containerName")), lb.get("containerPort")) for lb in entries if isinstance(lb, Mapping) and lb.get("containerName")]
-
-
-def _load_balancer_risks(service: ServicePlan, action: RegisterTaskDefinition) -> list[Risk]:
-    containers = {str(c.get("name")): c for c in _containers(action.definition)}
-    out = []
-    for name, port in _load_balancer_entries(service):
-        container = containers.get(name)
-        if container is None:
-            out.append(Risk(f"containerDefinitions[{name}]", f"a load balancer sends traffic to container {name}, which the new revision does not have"))
-            continue
-        ports = {pm.get("containerPort") for pm in container.get("portMappings") or () if isinstance(pm, Mapping)}
-        if port is not None and port not in ports:
-            out.append(Risk(f"containerDefinitions[{name}].portMappings", f"a load balancer sends traffic to {name} port {port}, which the new revision does not map"))
-    return out
-
-
 def risks(service: ServicePlan, *, include_blocked: bool = True) -> list[Risk]:
     """What a reviewer should look at twice, in the order of the actions; blocked changes last
     (`include_blocked=False`: for a rendering that calls them out on their own)."""
@@ -308,7 +280,6 @@ def risks(service: ServicePlan, *, include_blocked: bool = True) -> list[Risk]:
     for action in service.actions:
         if isinstance(action, RegisterTaskDefinition):
             out += _revision_risks(action)
-            out += _load_balancer_risks(service, action)
         elif isinstance(action, (UpdateService, CreateService)):
             out += _deployment_risks(action.changes, exists=exists)
         elif isinstance(action, CreateDeployment):

@@ -489,15 +489,20 @@ def check(
     sensitive: Sequence[str] = (),
     secret_values: Sequence[str] = (),
     creating: bool = False,
+    live_balancers: Any = None,
 ) -> None:
     """One ConfigError naming the file and every key AWS would refuse, one line each, values
     masked as plans show them; the task definition's first, then the service definition's.
-    `creating`: the service is missing (service_problems)."""
+    `creating`: the service is missing (service_problems). `live_balancers`: the load balancers
+    of the live service, when the file leaves them out (not managed: the service keeps them, so
+    the new revision must still serve them)."""
     patterns = patterns_for(tuple(sensitive), tuple(secret_values))
     found = task_problems(task_definition, service_definition)
     sections = [(task_file, _section(found, "the task definition", patterns))] if found else []
     if service_definition is not None:
         found = service_problems(service_definition, task_definition, creating=creating)
+        if "loadBalancers" not in service_definition and live_balancers:
+            found += [(f"{path} (the live service's; not in this file)", why) for path, why in _load_balancer_targets(live_balancers, task_definition)]
         if found:
             sections.append((service_file, _section(found, "the service definition", patterns)))
     if sections:

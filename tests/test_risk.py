@@ -91,17 +91,6 @@ RISKS = {
         dict(want_task=dict(TASK, containerDefinitions=[dict(TASK["containerDefinitions"][0], name="web")])),
         [Risk("containerDefinitions[app]", "container app removed")],
     ),
-    "port a load balancer uses removed": (
-        dict(want_task=task(portMappings=[{"containerPort": 8080}]), want_service=dict(SERVICE, loadBalancers=LB),
-             have_service=dict(SERVICE, loadBalancers=LB)),
-        [Risk("containerDefinitions[app].portMappings", "a load balancer sends traffic to app port 80, which the new revision does not map")],
-    ),
-    "container a load balancer uses removed": (
-        dict(want_task=dict(TASK, containerDefinitions=[dict(TASK["containerDefinitions"][0], name="web")]),
-             want_service=dict(SERVICE, loadBalancers=LB), have_service=dict(SERVICE, loadBalancers=LB)),
-        [Risk("containerDefinitions[app]", "container app removed"),
-         Risk("containerDefinitions[app]", "a load balancer sends traffic to container app, which the new revision does not have")],
-    ),
     "privileged added": (
         dict(want_task=task(privileged=True)),
         [Risk("containerDefinitions[app].privileged", "privileged: true: container app gets root access to the host")],
@@ -142,21 +131,36 @@ RISKS = {
 }
 
 
-# Plans AWS would refuse: planner/semantic.py stops them before any plan is made (AWS: "the
-# container name and container port ... must remain in the task definition"); risk.py keeps the
-# rule for plans made otherwise, tested here with the check left out.
-REFUSED_BEFORE_PLANNING = {"port a load balancer uses removed": "loadBalancers[0].containerPort: 80 is not a port container 'app' maps",
-                           "container a load balancer uses removed": "loadBalancers[0].containerName: 'app' is not a container"}
-
-
 @pytest.mark.parametrize("name", sorted(RISKS))
-def test_each_risk_with_its_reason(name, monkeypatch):
+def test_each_risk_with_its_reason(name):
     kwargs, expected = RISKS[name]
-    if name in REFUSED_BEFORE_PLANNING:
-        with pytest.raises(ConfigError, match=re.escape(REFUSED_BEFORE_PLANNING[name])):
-            planned(**kwargs)
-        monkeypatch.setattr("planner.build.check_definitions", lambda desired, **_: None)
     assert risks(planned(**kwargs)) == expected
+
+
+# A new revision that no longer serves a load balancer's container or port is not a risk but an
+# error AWS returns (API_LoadBalancer.html: the container name and port "must correspond to" the
+# task definition): planner/semantic.py refuses it before any plan, for load balancers the file
+# declares and for the live service's the file leaves out (the service keeps those).
+REFUSED = {
+    "port a load balancer uses removed": (dict(want_task=task(portMappings=[{"containerPort": 8080}]), want_service=dict(SERVICE, loadBalancers=LB),
+             have_service=dict(SERVICE, loadBalancers=LB)),
+        "loadBalancers[0].containerPort: 80 is not a port container 'app' maps"),
+    "container a load balancer uses removed": (dict(want_task=dict(TASK, containerDefinitions=[dict(TASK["containerDefinitions"][0], name="web")]),
+             want_service=dict(SERVICE, loadBalancers=LB), have_service=dict(SERVICE, loadBalancers=LB)),
+        "loadBalancers[0].containerName: 'app' is not a container"),
+    "port a live load balancer uses removed (loadBalancers left out of the file)": (dict(want_task=task(portMappings=[{"containerPort": 8080}]), have_service=dict(SERVICE, loadBalancers=LB)),
+        "loadBalancers[0].containerPort (the live service's; not in this file): 80 is not a port container 'app' maps"),
+    "container a live load balancer uses removed (loadBalancers left out of the file)": (dict(want_task=dict(TASK, containerDefinitions=[dict(TASK["containerDefinitions"][0], name="web")]),
+             have_service=dict(SERVICE, loadBalancers=LB)),
+        "loadBalancers[0].containerName (the live service's; not in this file): 'app' is not a container"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_a_load_balancer_the_new_revision_cannot_serve_is_refused_before_planning(name):
+    kwargs, message = REFUSED[name]
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        planned(**kwargs)
 
 
 NOT_RISKS = {

@@ -382,6 +382,18 @@ def test_load_balancers_name_a_container_and_a_port_it_maps():
     assert semantic.service_problems(dict(SERVICE, loadBalancers=[{"containerName": "wbe"}])) == []  # no task definition: not checked
 
 
+def test_the_live_services_load_balancers_are_checked_when_the_file_leaves_them_out():
+    live = [{"targetGroupArn": "arn:tg", "containerName": "web", "containerPort": 80}]
+    semantic.check(TASK, SERVICE, task_file="t.json", service_file="s.json", live_balancers=live)
+    with pytest.raises(ConfigError) as err:
+        semantic.check(web(portMappings=[{"containerPort": 8080}]), SERVICE, task_file="t.json", service_file="s.json", live_balancers=live)
+    assert str(err.value) == ("s.json: the service definition has values AWS refuses; nothing was changed:\n"
+                              "  loadBalancers[0].containerPort (the live service's; not in this file): 80 is not a port container 'web' maps (its portMappings: 8080)")
+    # Declared in the file: the file's are what the service gets, the live ones do not matter.
+    declared = dict(SERVICE, loadBalancers=[{"targetGroupArn": "arn:tg", "containerName": "web", "containerPort": 8080}])
+    semantic.check(web(portMappings=[{"containerPort": 8080}]), declared, task_file="t.json", service_file="s.json", live_balancers=live)
+
+
 # --- reporting ------------------------------------------------------------------------------
 
 
