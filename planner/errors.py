@@ -54,6 +54,12 @@ class Interrupted(PlannerError):
     """The user interrupted the run (Ctrl-C); what was done so far is reported (exit 130)."""
 
 
+class OutcomeUnknown(Exception):
+    """Mixed into an error of a write whose outcome is unknown (its reply lost, late or a 5xx
+    after every attempt): AWS may have made the change. The apply report lists that action
+    apart, neither done nor not done."""
+
+
 class Halted(PlannerError):
     """apply --fail-fast: another service failed, so this one stopped before its next action."""
 

@@ -32,7 +32,7 @@ from planner.actions import (
 )
 from planner.appspec import console_url
 from planner.diff import diff, plain
-from planner.errors import BlockedPlanError, Halted, Interrupted, PlanError, PlannerError, StalePlanError
+from planner.errors import BlockedPlanError, Halted, Interrupted, OutcomeUnknown, PlanError, PlannerError, StalePlanError
 from planner.integrity import check_plan
 from planner.lock import ServiceLocks
 from planner.model import Controller, LiveService, LiveState, ReadTarget, ServiceRef
@@ -367,6 +367,8 @@ class ServiceOutcome:
 class ApplyReport:
     done: list[tuple[ServiceRef, ActionType, str]] = attrs.field(factory=list)
     not_done: list[tuple[ServiceRef, ActionType]] = attrs.field(factory=list)
+    # Writes whose outcome is unknown (OutcomeUnknown): AWS may have made them.
+    unknown: list[tuple[ServiceRef, ActionType]] = attrs.field(factory=list)
     error: Exception | None = None  # a check that refused the plan, Ctrl-C, else the first service failure
     services: list[ServiceOutcome] = attrs.field(factory=list)  # plan order, services with actions
 
@@ -572,7 +574,13 @@ def _apply_service(service: ServicePlan, run: _Run, emit: Emit, result: ServiceR
 
     def step(action: Action) -> None:
         emit(f"{service.ref}: {action.TYPE.label} ...")
-        detail = run.executor.run(service, action, result)
+        try:
+            detail = run.executor.run(service, action, result)
+        except OutcomeUnknown:
+            with run.lock:
+                run.report.not_done.remove((service.ref, action.TYPE))
+                run.report.unknown.append((service.ref, action.TYPE))
+            raise
         with run.lock:
             run.report.not_done.remove((service.ref, action.TYPE))
             run.report.done.append((service.ref, action.TYPE, detail))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from planner.errors import OutcomeUnknown
+
 
 class ProviderError(Exception):
     """Root of every error the providers layer reports to a user (exit code 1)."""
@@ -15,6 +17,10 @@ class AwsError(ProviderError):
     def __init__(self, message: str, *, transient: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+
+
+class AwsOutcomeUnknown(AwsError, OutcomeUnknown):
+    """A write failed without an answer saying whether it happened (planner.errors.OutcomeUnknown)."""
 
 
 class SandboxError(ProviderError):

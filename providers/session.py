@@ -16,7 +16,7 @@ import botocore.config
 import botocore.exceptions
 import botocore.parsers
 
-from providers.errors import AwsError
+from providers.errors import AwsError, AwsOutcomeUnknown
 
 
 @attrs.frozen(kw_only=True)
@@ -176,7 +176,7 @@ def write_errors(doing: str) -> Iterator[None]:
             yield
     except AwsError as err:
         if err.__cause__ is not None and unknown_outcome(err.__cause__):
-            raise AwsError(f"{err}; AWS may have done it all the same: `ecsplan plan` shows what is live", transient=err.transient) from err.__cause__
+            raise AwsOutcomeUnknown(f"{err}; AWS may have done it all the same: `ecsplan plan` shows what is live", transient=err.transient) from err.__cause__
         raise
 
 

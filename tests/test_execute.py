@@ -2,20 +2,22 @@
 first failure, refuse blocked and stale plans before any change, report what was and was not done."""
 
 import copy
+from typing import Any
 
 import attrs
 import pytest
 
 from planner.actions import ActionType
 from planner.build import build_plan
-from planner.errors import BlockedPlanError, DeploymentFailed, Interrupted, StalePlanError
+from planner.errors import BlockedPlanError, DeploymentFailed, Interrupted, OutcomeUnknown, StalePlanError
 from planner.execute import Applier, AutoscalingState, LiveStateReader, Waiter, apply_plan
 from planner.model import CodeDeployDeployment, LiveState, PlanOptions
+from planner.render.text import report_lines
 from planner.rollback import build_rollback_plan
 from planner.rollout import CodeDeployExpectation
 from providers.errors import AwsError
 from tests.factories import CD_SERVICE, REF, SERVICE, cd_live, desired, live, with_image
-from tests.fakes import FakeApplier, FakeReader, FakeWaiter
+from tests.fakes import NEW_TD, FakeApplier, FakeReader, FakeWaiter
 
 
 def run(plan, states, applier=None, waiter=None, reader=None):
@@ -198,3 +200,21 @@ def test_a_stop_deployment_waits_for_the_stop_then_its_rollback_deployment():
     [(_, expect)] = waiter.waits
     assert isinstance(expect, CodeDeployExpectation)
     assert (expect.deployment_id, expect.stopping, expect.group) == ("d-9", True, lv.codedeploy)
+
+
+def test_a_write_whose_outcome_is_unknown_is_listed_apart_neither_done_nor_not_done():
+    class LostReply(OutcomeUnknown):
+        pass
+
+    class Applier(FakeApplier):
+        def update_service(self, action: Any, task_definition_arn: str | None) -> Any:
+            raise LostReply("updating service web: InternalFailure; AWS may have done it")
+
+    plan, states = new_image_plan()
+    report, _, _ = run(plan, states, applier=Applier())
+    assert isinstance(report.error, LostReply)
+    assert [t for _, t, _ in report.done] == [ActionType.REGISTER_TASK_DEFINITION]
+    assert report.unknown == [(REF, ActionType.UPDATE_SERVICE)] and report.not_done == []
+    assert report_lines(report) == [
+        "Done:", f"  {REF}: register_task_definition: registered {NEW_TD}",
+        "Outcome unknown (AWS may have done it; `ecsplan plan` shows what is live):", f"  {REF}: update_service"]

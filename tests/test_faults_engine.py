@@ -228,3 +228,9 @@ def test_a_write_whose_outcome_stays_unknown_says_aws_may_have_done_it(project, 
         "`ecsplan plan` shows what is live"
     )
     assert failing.hits == 9
+    # The report lists it apart: neither done nor not done.
+    failing.hits = 0
+    res = project.run("apply", "--auto-approve", env={"IMAGE_TAG": "1.27"})
+    assert res.returncode == 1 and failing.hits == 9
+    assert ("Outcome unknown (AWS may have done it; `ecsplan plan` shows what is live):\n"
+            "  ecsplan-demo/web: update_service\nResult:") in res.stderr + res.stdout, res.stderr

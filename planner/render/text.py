@@ -137,6 +137,9 @@ def report_lines(report: ApplyReport) -> list[str]:
         done = sorted(report.done, key=lambda d: order.get(d[0], len(order)))
         lines.append("Done:")
         lines.extend(f"  {escape.text(str(ref))}: {t.label}: {escape.text(str(detail))}" for ref, t, detail in done)
+    if report.unknown:
+        lines.append("Outcome unknown (AWS may have done it; `ecsplan plan` shows what is live):")
+        lines.extend(f"  {escape.text(str(ref))}: {t.label}" for ref, t in report.unknown)
     if report.not_done:
         lines.append("Not done:")
         lines.extend(f"  {escape.text(str(ref))}: {t.label}" for ref, t in report.not_done)
