@@ -1,6 +1,6 @@
-"""Signals and interrupted waits: SIGTERM / SIGHUP (how CI cancels a job) are handled like
-Ctrl-C: no new work, auto scaling ecsplan suspended resumed, done / not done reported, exit
-130, and the message names the `ecsplan wait` command that resumes watching."""
+"""Signals and interrupted waits: SIGINT (Ctrl-C), SIGTERM and SIGHUP (how CI cancels a job)
+alike: no new work, auto scaling ecsplan suspended resumed, done / not done reported, exit 130,
+and the message names the `ecsplan wait` command that resumes watching."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _apply_until_waiting(bg, *args):
     return proc, lines
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_the_wait_resumes_auto_scaling_reports_and_exits_130(bluegreen, signum):
     bg = bluegreen.create()
     proc, lines = _apply_until_waiting(bg, "--suspend-autoscaling", "--timeout", "15m")
