@@ -196,10 +196,33 @@ def save(plan: Plan, path: str) -> None:
         raise
 
 
+MAX_PLAN_BYTES = 64 * 1024 * 1024  # a thousand services, each with a 64 KiB task definition twice, fit
+MAX_PLAN_DEPTH = 200  # a plan's own nesting (~10) around definitions nested at most 100 deep (planner/strict.py)
+
+
+def _too_deep(doc: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests lists / objects deeper than `limit` (without recursion)."""
+    stack = [(doc, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return True
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return False
+
+
 def load(path: str) -> Plan:
     try:
+        size = os.path.getsize(path)
+        if size > MAX_PLAN_BYTES:  # before reading it into memory
+            raise PlanError(f"{path}: is {size} bytes, over the {MAX_PLAN_BYTES} bytes (64 MiB) ecsplan reads as a plan file; is it the right file?")
         with open(path) as fh:
             doc = json.load(fh)
+        if _too_deep(doc, MAX_PLAN_DEPTH):
+            raise RecursionError
+    except RecursionError as err:
+        raise PlanError(f"{path}: not a plan file (nested deeper than {MAX_PLAN_DEPTH} levels)") from err
     except FileNotFoundError as err:
         raise PlanError(f"{path}: plan file not found") from err
     except IsADirectoryError as err:

@@ -240,3 +240,19 @@ def test_the_plan_id_covers_every_payload_and_survives_the_file(tmp_path):
     evil = attrs.evolve(register, definition={**register.definition, "containerDefinitions": [{"name": "app", "image": "evil:latest"}]})
     assert planfile.plan_id(plan_of(evil, *EVERY_ACTION[1:])) != planfile.plan_id(plan_of(*EVERY_ACTION))
     assert planfile.plan_id(attrs.evolve(plan, commit=None)) != identity
+
+
+def test_a_plan_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "huge.json"
+    path.write_text(" " * 2048)
+    monkeypatch.setattr(planfile, "MAX_PLAN_BYTES", 1024)
+    with pytest.raises(PlanError, match=r"huge.json: is 2048 bytes, over the 1024 bytes \(64 MiB\) ecsplan reads as a plan file"):
+        planfile.load(str(path))
+    monkeypatch.setattr(planfile, "MAX_PLAN_BYTES", 2048)  # at the limit: read (and refused as JSON)
+    with pytest.raises(PlanError, match="invalid JSON"):
+        planfile.load(str(path))
+
+
+def test_nesting_is_measured_exactly():
+    assert not planfile._too_deep({"a": [[1]]}, 3) and planfile._too_deep({"a": [[[1]]]}, 3)
+    assert not planfile._too_deep("scalar", 0) and planfile._too_deep([], 0)
