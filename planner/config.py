@@ -583,7 +583,8 @@ def _load_document(path: str, *, default_format: str, reading: _Reading) -> Any:
     try:
         # utf-8-sig: editors on Windows add a BOM, which json.loads would reject.
         with open(path, encoding="utf-8-sig") as handle:
-            raw = handle.read()
+            # One character over the limit at most: a device or a pipe (/dev/zero) reports size 0.
+            raw = handle.read(strict.MAX_FILE_BYTES + 1)
     except UnicodeDecodeError as err:
         raise ConfigError(f"is not UTF-8 text (byte {err.start})", file=path) from err
     except OSError as err:

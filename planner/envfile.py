@@ -92,18 +92,23 @@ def _trailing(rest: str, source: str, where: str, key: str) -> None:
         raise ConfigError(f"unexpected {rest!r} after the quoted value", file=source, where=where)
 
 
+MAX_ENVFILE_CHARS = 1024 * 1024
+
+
 def load_envfiles(paths: list[str]) -> dict[str, str]:
     """The variables of every file, in order (a later file wins)."""
     values: dict[str, str] = {}
     for path in paths:
         try:
             with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read()
+                text = handle.read(MAX_ENVFILE_CHARS + 1)  # bounded: a device (/dev/zero) never ends
         except FileNotFoundError as err:
             raise ConfigError("envfile not found (--envfile)", file=path) from err
         except OSError as err:
             raise ConfigError(f"envfile cannot be read: {err.strerror}", file=path) from err
         except UnicodeDecodeError as err:
             raise ConfigError(f"envfile is not UTF-8 text (byte {err.start})", file=path) from err
+        if len(text) > MAX_ENVFILE_CHARS:
+            raise ConfigError(f"envfile is over {MAX_ENVFILE_CHARS} characters (1 MiB); is it the right file?", file=path)
         values.update(parse_envfile(text, source=path))
     return values

@@ -218,7 +218,7 @@ def load(path: str) -> Plan:
         if size > MAX_PLAN_BYTES:  # before reading it into memory
             raise PlanError(f"{path}: is {size} bytes, over the {MAX_PLAN_BYTES} bytes (64 MiB) ecsplan reads as a plan file; is it the right file?")
         with open(path) as fh:
-            doc = json.load(fh)
+            doc = json.loads(fh.read(MAX_PLAN_BYTES + 1))  # bounded: a device (/dev/zero) reports size 0
         if _too_deep(doc, MAX_PLAN_DEPTH):
             raise RecursionError
     except RecursionError as err:

@@ -34,6 +34,17 @@ __all__ = ["Lookups", "GET_PARAMETERS_LIMIT"]
 
 GET_PARAMETERS_LIMIT = 10  # ssm:GetParameters takes at most 10 names
 _URL_TIMEOUT = 30
+MAX_STATE_BYTES = 256 * 1024 * 1024  # far above a real state file; read no further
+
+
+def _text(body: bytes, location: str) -> str:
+    """A state file's bytes (read up to one byte over the limit) as text, or LookupFailed."""
+    if len(body) > MAX_STATE_BYTES:
+        raise LookupFailed(f"state file {location} is over {MAX_STATE_BYTES} bytes (256 MiB); is it the right file?")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise LookupFailed(f"state file {location} is not UTF-8 text (byte {err.start})") from None
 
 
 class Lookups:
@@ -111,7 +122,7 @@ class Lookups:
         if parsed.scheme == "s3":
             bucket, key = parsed.netloc, parsed.path.lstrip("/")
             try:
-                body = self._client(None, "s3").get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+                body = _text(self._client(None, "s3").get_object(Bucket=bucket, Key=key)["Body"].read(MAX_STATE_BYTES + 1), location)
                 self.calls.append("GetObject")
             except botocore.exceptions.ClientError as err:
                 code = err.response.get("Error", {}).get("Code", "")
@@ -121,7 +132,7 @@ class Lookups:
         elif parsed.scheme in ("http", "https"):
             try:
                 with urllib.request.urlopen(location, timeout=_URL_TIMEOUT) as response:  # noqa: S310 - the config names it
-                    body = response.read().decode("utf-8")
+                    body = _text(response.read(MAX_STATE_BYTES + 1), location)
             except urllib.error.HTTPError as err:
                 raise LookupFailed(f"state file {location} cannot be read: HTTP {err.code}") from None
             except (urllib.error.URLError, OSError) as err:
@@ -129,8 +140,8 @@ class Lookups:
         else:
             path = urllib.parse.unquote(parsed.path) if parsed.scheme == "file" else location
             try:
-                with open(path, encoding="utf-8") as handle:
-                    body = handle.read()
+                with open(path, "rb") as handle:  # bounded: a device (/dev/zero) never ends
+                    body = _text(handle.read(MAX_STATE_BYTES + 1), location)
             except FileNotFoundError:
                 raise LookupFailed(f"state file {path} not found (the tfstate plugin's config.path is relative to the config)") from None
             except OSError as err:
