@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from planner import jsonnet, strict, template
-from planner.errors import ConfigError
+from planner.errors import ConfigError, LookupFailed
 from planner.schema import SCHEMA, UPDATE_SERVICE_INPUT
 from planner.template import Function
 
@@ -298,7 +298,11 @@ def _functions(
     declared = list(plugins)
     for index, plugin in enumerate([Plugin(name=n) for n in DEFAULT_PLUGINS] + declared):
         is_default = index < len(DEFAULT_PLUGINS)
-        for name, fn in lookups(plugin, region, folder).items():
+        try:
+            made = lookups(plugin, region, folder)
+        except LookupFailed as err:  # a plugin's config it cannot use (tfstate without a path)
+            raise ConfigError(str(err), file=file, where=f"plugins[{index - len(DEFAULT_PLUGINS)}]" if not is_default else "plugins") from None
+        for name, fn in made.items():
             full = plugin.func_prefix + name
             if full in functions:
                 if plugin.name in DEFAULT_PLUGINS:
