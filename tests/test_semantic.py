@@ -11,13 +11,12 @@ import pytest
 
 from planner import semantic
 from planner.errors import ConfigError
+from tests import factories
 
+# The factories' Fargate task (256 / 512, awsvpc) with a web container that has a secret, and a
+# second, non-essential one.
 TASK: dict[str, Any] = {
-    "family": "web",
-    "requiresCompatibilities": ["FARGATE"],
-    "networkMode": "awsvpc",
-    "cpu": "256",
-    "memory": "512",
+    **factories.TASK,
     "containerDefinitions": [
         {"name": "web", "image": "nginx", "essential": True, "portMappings": [{"containerPort": 80}],
          "environment": [{"name": "LOG_LEVEL", "value": "info"}], "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:ssm"}]},
