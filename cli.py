@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--auto-approve", action="store_true", help="do not ask before applying")
     a.add_argument("--no-wait", action="store_true", help="return once the changes are sent; follow later with `ecsplan wait`")
     a.add_argument("--timeout", type=_duration, metavar="DURATION",
-                   help="how long to wait, e.g. 10m (default: the config's timeout, else 10m for rolling deployments and, for "
+                   help="how long to wait at most, e.g. 10m: a hard limit, each AWS call of the wait is cut to the time left (default: the config's timeout, else 10m for rolling deployments and, for "
                    "CodeDeploy, the deployment group's ready wait + traffic shifting + termination wait + 10m, 30m-6h)")
     a.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
     a.add_argument("--fail-fast", action="store_true",
@@ -208,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("wait", parents=[common, configs], help="wait for the deployment in progress to finish",
                        description="Follow the deployment in progress of each service until it succeeds or fails.")
-    w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+    w.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait at most, e.g. 10m (a hard limit: each AWS call of the wait is cut to the time left)")
     w.add_argument(*WAIT_UNTIL_ARGS, **WAIT_UNTIL_OPTIONS)
 
     st = sub.add_parser("status", parents=[common, configs], help="show the service, its auto scaling, deployments or task sets, and recent events",
@@ -232,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     rb.add_argument("--no-wait", action="store_true", help="return once the rollback has started")
     rb.add_argument("--deregister", action="store_true",
                     help="deregister the rolled-back revision once the rollback succeeded (needs the wait)")
-    rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+    rb.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait at most, e.g. 10m (a hard limit: each AWS call of the wait is cut to the time left)")
 
     co = sub.add_parser("continue", parents=[common, configs],
                         help="answer a paused lifecycle hook of an ECS-native deployment: go on, or roll back",
@@ -243,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     co.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="how to print the plan")
     co.add_argument("--auto-approve", action="store_true", help="do not ask")
     co.add_argument("--no-wait", action="store_true", help="return once the hook is answered")
-    co.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait, e.g. 10m")
+    co.add_argument("--timeout", type=_duration, metavar="DURATION", help="how long to wait at most, e.g. 10m (a hard limit: each AWS call of the wait is cut to the time left)")
 
     i = sub.add_parser("init", parents=[common], help="write a config and definition files from a live service",
                        description="Read a live service and the task definition it runs, and write ecsplan.yml, "
