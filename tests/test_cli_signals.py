@@ -23,8 +23,11 @@ def _apply_until_waiting(bg, *args):
     """An apply in a subprocess, its stdout read line by line until it says it is waiting (the
     poll interval is long: the process then sits in the wait); returns the process and lines."""
     env = bg._env({"IMAGE_TAG": "1.27", "ECSPLAN_POLL_INTERVAL": "600", "PYTHONUNBUFFERED": "1"})
+    # SIGINT at its default in the child, as in a terminal: a test run started in the background
+    # of a shell without job control inherits SIGINT ignored, and Python then leaves it ignored.
     proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "apply", "--auto-approve", *args], cwd=bg.path, env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines = []
     for line in proc.stdout:  # ends at EOF: the process cannot hang the test beyond its --timeout
         lines.append(line)

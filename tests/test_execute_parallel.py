@@ -167,7 +167,16 @@ def test_without_fail_fast_the_running_service_goes_on():
     assert statuses(report)["web"] == ("done", "")
 
 
-def test_ctrl_c_in_the_main_thread_ends_the_waits_and_reports_every_service():
+@pytest.fixture
+def sigint_raises():
+    """Ctrl-C raises KeyboardInterrupt, as in a terminal: a test run started in the background of
+    a shell without job control inherits SIGINT ignored (Python then installs no handler)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_in_the_main_thread_ends_the_waits_and_reports_every_service(sigint_raises):
     plan, states = fleet("api", "job", "web", code_deploy=True)
     stop = threading.Event()
     both = threading.Barrier(2, timeout=LONG)
