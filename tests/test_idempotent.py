@@ -1,6 +1,6 @@
 """Idempotent re-runs: a plan whose task definition equals the family's latest ACTIVE revision
 (registered by a partial apply, the update then failed) reuses it instead of registering a
-duplicate. Pure tests on factories, then the loop against the sandbox."""
+duplicate. Pure tests on factories; the loop against the sandbox is in test_cli_idempotent.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from planner.actions import KNOWN_AFTER_APPLY, ActionType, TaskDefinitionRef, reused
 from planner.build import build_plan, build_service_plan
 from planner.errors import PlanError
-from planner.frozen import thaw
 from planner.integrity import check_plan
 from planner.model import LiveTaskDefinition
 from tests.factories import CD_SERVICE, TD_ARN, aws_task, cd_live, desired, live, types, with_image
@@ -71,25 +70,6 @@ def test_the_integrity_check_accepts_a_reuse_and_refuses_it_edited():
         check_plan(attrs.evolve(plan, services=(edited,)))
 
 
-def family_revisions(aws, family="web"):
-    return aws.client("ecs").list_task_definitions(familyPrefix=family)["taskDefinitionArns"]
-
-
-def test_a_rerun_after_a_partial_apply_reuses_the_registered_revision(project):
-    project.deploy()
-    new = {"IMAGE_TAG": "1.27"}
-    (register,) = [a for s in project.plan(env=new).services for a in s.actions if a.type is ActionType.REGISTER_TASK_DEFINITION]
-    arn = project.aws.client("ecs").register_task_definition(**thaw(register.definition))["taskDefinition"]["taskDefinitionArn"]
-    before = family_revisions(project.aws)
-
-    res = project.run("apply", "--auto-approve", env=new)
-    assert res.returncode == 0, res.stdout + res.stderr
-    assert "(already registered, identical)" in res.stdout
-    assert family_revisions(project.aws) == before
-    assert project.aws.service()["taskDefinition"] == arn
-    project.assert_plans_clean(env=new)
-
-
 # ---- a deployment in progress ----------------------------------------------------------------
 
 
@@ -119,27 +99,6 @@ def test_code_deploy_and_native_deployments_in_progress_are_named():
     assert deployment_in_progress(attrs.evolve(cd_live(), active_deployment=CodeDeployDeployment(id="d-ABC", status="active"))) == "d-ABC"
     arn = "arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/web/XYZ"
     assert deployment_in_progress(attrs.evolve(live(), service_deployment=ServiceDeploymentInfo(arn=arn, status="IN_PROGRESS"))) == "XYZ"
-
-
-def test_apply_refuses_a_change_while_a_deployment_is_in_progress_unless_forced(project, monkeypatch):
-    monkeypatch.setattr("providers.sandbox.ecs_rollouts.ROLLOUT_STEPS", 50)  # the rollout outlasts the plan's reads
-    project.deploy(wait=False)
-    assert project.aws.service()["deployments"][0]["rolloutState"] == "IN_PROGRESS"
-    plan = project.run("plan", "--detailed-exitcode")
-    assert plan.returncode == 0, plan.stdout + plan.stderr
-    assert "a deployment is in progress (ecs-svc/" in plan.stdout and "`ecsplan wait -c ecspresso.yml` follows it" in plan.stdout
-
-    new = {"IMAGE_TAG": "1.27"}
-    before = len(project.aws.mutations())
-    refused = project.run("apply", "--auto-approve", env=new)
-    assert refused.returncode == 1
-    assert "a deployment is in progress: ecsplan-demo/web (ecs-svc/" in refused.stderr
-    assert "wait for it (`ecsplan wait`) or pass --force; nothing was applied" in refused.stderr
-    assert project.aws.mutations()[before:] == []
-
-    forced = project.run("apply", "--auto-approve", "--force", "--no-wait", env=new)
-    assert forced.returncode == 0, forced.stdout + forced.stderr
-    assert project.aws.service()["taskDefinition"].endswith(":2")
 
 
 def test_the_refusal_spares_forced_rollback_and_unchanged_plans():
