@@ -225,6 +225,19 @@ def test_ignored_tags_travel_only_in_plan_files():
     assert planfile.to_document(ignoring, include_payloads=True)["services"][0]["ignore_tags"] == ["owner"]
 
 
+def test_the_live_values_compared_travel_only_in_plan_files():
+    plan = plan_of(EVERY_ACTION[0])
+    comparing = attrs.evolve(plan, services=(attrs.evolve(plan.services[0], compared={"desiredCount": 2}),))
+    assert "compared" not in planfile.to_document(comparing, include_payloads=False)["services"][0]
+    assert planfile.to_document(comparing, include_payloads=True)["services"][0]["compared"] == {"desiredCount": 2}
+
+
+def test_the_plan_id_does_not_depend_on_key_order():
+    plan = plan_of(EVERY_ACTION[0])
+    doc = planfile.to_document(plan, include_payloads=True)
+    assert planfile._digest(dict(reversed(list(doc.items())))) == planfile._digest(doc)
+
+
 def test_the_plan_id_covers_every_payload_and_survives_the_file(tmp_path):
     plan = attrs.evolve(plan_of(*EVERY_ACTION), commit="3f2c1e0")
     identity = planfile.plan_id(plan)
@@ -251,6 +264,16 @@ def test_a_plan_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, 
     monkeypatch.setattr(planfile, "MAX_PLAN_BYTES", 2048)  # at the limit: read (and refused as JSON)
     with pytest.raises(PlanError, match="invalid JSON"):
         planfile.load(str(path))
+
+
+def test_the_plan_file_depth_limit_is_exact(tmp_path):
+    at_limit, over = tmp_path / "200.json", tmp_path / "201.json"
+    at_limit.write_text("[" * 200 + "]" * 200)
+    over.write_text("[" * 201 + "]" * 201)
+    with pytest.raises(PlanError, match="top level is not an object"):  # read, then refused as a plan
+        planfile.load(str(at_limit))
+    with pytest.raises(PlanError, match="nested deeper than 200 levels"):
+        planfile.load(str(over))
 
 
 def test_nesting_is_measured_exactly():

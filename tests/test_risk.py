@@ -232,6 +232,8 @@ HEADLINES = {
     "new service": (dict(exists=False, have_task=None), "new service"),
     "image": (dict(want_task=task(image="nginx:1.27")), "new revision: image app 1.25 -> 1.27"),
     "image from another repository": (dict(want_task=task(image="ghcr.io/me/nginx:1.25")), "new revision: image app nginx:1.25 -> ghcr.io/me/nginx:1.25"),
+    "image from a registry with a port": (dict(want_task=task(image="registry.local:5000/nginx:1.27"), have_task=task(image="registry.local:5000/nginx:1.25")),
+                                          "new revision: image app 1.25 -> 1.27"),
     "image by digest": (dict(want_task=task(image="nginx@sha256:" + "0123456789abcdef" * 4), have_task=task(image="nginx@sha256:" + "f" * 64)),
                         "new revision: image app @sha256:ffffffffffff -> @sha256:0123456789ab"),
     "task fields": (
