@@ -25,6 +25,7 @@ from planner.actions import (
 )
 from planner.diff import Change, diff, plain
 from planner.errors import ConfigError
+from planner.lock import lock_holder
 from planner.model import Controller, DeploymentGroupInfo, DesiredService, LiveService, LiveState, PlanOptions, ScalableTarget
 from planner.native import validate as validate_strategy
 from planner.normalize import (
@@ -454,6 +455,7 @@ def build_service_plan(desired: DesiredService, live: LiveState, options: PlanOp
         deployment_configuration=deployment_configuration(desired, live, controller),
         compared=compared_with(desired, live, actions),
         in_progress=deployment_in_progress(live),
+        locked_by=lock_holder(live),
     )
 
 

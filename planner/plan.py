@@ -96,6 +96,9 @@ class ServicePlan:
     # The deployment in progress when the plan was made (its id), ecsplan's or not: said by a
     # plan that changes nothing instead of a bare "No changes". Not saved in plan files.
     in_progress: str | None = attrs.field(default=None, eq=False)
+    # Who held the service's apply lock (another apply running) when the plan was read: said by
+    # a plan that changes the service, since apply refuses it while the lock is held. Not saved.
+    locked_by: str | None = attrs.field(default=None, eq=False)
 
     @property
     def strategy(self) -> str | None:
@@ -195,6 +198,29 @@ def wait_command(service: ServicePlan) -> str:
 def in_progress_lines(plan: Plan) -> list[str]:
     """A line per unchanged service whose deployment is still under way (text and JSON)."""
     return [f"{s.ref}: a deployment is in progress ({s.in_progress}): `{wait_command(s)}` follows it" for s in in_progress_services(plan)]
+
+
+def locked_services(plan: Plan) -> list[ServicePlan]:
+    """The changed services another apply held the lock of when the plan was read."""
+    return [s for s in plan.services if s.locked_by and s.has_changes]
+
+
+def unlock_command(service: ServicePlan) -> str:
+    return f"ecsplan apply --force-unlock -c {service.source or 'ecspresso.yml'}"
+
+
+def lock_lines(plan: Plan) -> list[str]:
+    """A line per changed service another apply holds (text and JSON): apply refuses it."""
+    return [
+        f"{s.ref}: locked by another apply ({s.locked_by}): apply refuses this service until that apply ends "
+        f"(if it died: `{unlock_command(s)}`)"
+        for s in locked_services(plan)
+    ]
+
+
+def notes(plan: Plan) -> list[str]:
+    """What a plan says beside its changes: deployments under way, locks held."""
+    return in_progress_lines(plan) + lock_lines(plan)
 
 
 def summary_line(plan: Plan) -> str:

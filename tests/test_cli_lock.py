@@ -35,6 +35,8 @@ def test_a_second_apply_is_refused_naming_the_holder_then_force_unlock_breaks_th
 
     refused = project.run("apply", "--auto-approve", env=NEW)
     assert refused.returncode == 1, refused.stdout + refused.stderr
+    # The plan it printed first says so, as a review of `ecsplan plan` would see it.
+    assert f"ecsplan-demo/web: locked by another apply ({ALICE}): apply refuses this service until that apply ends" in refused.stdout
     assert f"ecsplan: error: ecsplan-demo/web is locked by {ALICE}: another apply is running on it; nothing was applied. " \
            "If that apply died, break its lock: `ecsplan apply --force-unlock -c ecspresso.yml`" in refused.stderr
     assert "Traceback" not in refused.stderr

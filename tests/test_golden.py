@@ -75,6 +75,22 @@ def test_a_deployment_in_progress_is_said_in_every_format(saved_plan, fmt):
     check(f"plan-in-progress.{fmt}", out)
 
 
+@pytest.mark.parametrize("fmt", ["txt", "json", "md"])
+def test_a_lock_another_apply_holds_is_said_in_every_format(saved_plan, fmt):
+    """The update plan made while another apply held the service's lock (locked_by is not saved
+    in plan files: set as the read would); a plan without changes says nothing of a lock."""
+    import attrs
+
+    holder = "alice@ci-7 pid 4242 plan 0123456789ab since 2026-11-28T23:40:00Z"
+    render = {"txt": lambda p: render_text.render(p, color=False), "json": render_json.render, "md": render_markdown.render}[fmt]
+    locked = [saved_plan(name) for name in ("update", "clean")]
+    locked = [attrs.evolve(p, services=[attrs.evolve(s, locked_by=holder) for s in p.services]) for p in locked]
+    out = render(locked[0])
+    assert holder in out and "ecsplan apply --force-unlock -c " in out
+    check(f"plan-locked.{fmt}", out)
+    assert "--force-unlock" not in render(locked[1])
+
+
 def test_secret_values_are_masked_in_every_format(saved_plan):
     plan = saved_plan("update")
     for out in (render_text.render(plan, color=False), render_text.render(plan, color=True),

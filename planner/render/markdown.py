@@ -23,7 +23,7 @@ import attrs
 from planner.actions import Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import Change, ChangeKind
-from planner.plan import Plan, Purpose, ServicePlan, in_progress_services, summary_line, wait_command
+from planner.plan import Plan, Purpose, ServicePlan, in_progress_services, locked_services, summary_line, unlock_command, wait_command
 from planner.planfile import plan_id, short_id
 from planner.render import escape
 from planner.render.mask import mask_change, patterns_for
@@ -284,6 +284,16 @@ def _in_progress_callout(plan: Plan) -> list[str]:
     return [*lines, ""]
 
 
+def _lock_callout(plan: Plan) -> list[str]:
+    """The changed services another apply holds: apply refuses them until it ends."""
+    services = locked_services(plan)
+    if not services:
+        return []
+    lines = ["> [!CAUTION]", "> Another apply holds the lock; `ecsplan apply` refuses these services until it ends:"]
+    lines.extend(f"> - {escape.code(str(s.ref))}: {escape.code(s.locked_by or '')} (if it died: {escape.code(unlock_command(s))})" for s in services)
+    return [*lines, ""]
+
+
 def _clean(plan: Plan) -> list[str]:
     """A plan without changes: one line, the context, the deployments still under way, the
     services collapsed."""
@@ -300,6 +310,7 @@ def _header(plan: Plan, max_items: int | None = None) -> list[str]:
     lines = [_title(plan), "", _context(plan), "", f"**{summary_line(plan)}**", ""]
     lines += _risk_callout(plan, max_items)
     lines += _in_progress_callout(plan)
+    lines += _lock_callout(plan)
     if plan.blocked:
         lines.append("> [!CAUTION]")
         lines.append("> These changes cannot be made in place; `ecsplan apply` refuses the plan and changes nothing:")

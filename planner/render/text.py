@@ -10,7 +10,7 @@ from planner.actions import KNOWN_AFTER_APPLY, Action, details
 from planner.appspec import appspec_yaml
 from planner.diff import Change, plain
 from planner.execute import ApplyReport, Outcome
-from planner.plan import Plan, Purpose, ServicePlan, in_progress_lines, summary_line
+from planner.plan import Plan, Purpose, ServicePlan, notes, summary_line
 from planner.planfile import plan_id, short_id
 from planner.render import escape
 from planner.render.inline import inline_diff
@@ -123,7 +123,7 @@ def render(plan: Plan, *, color: bool = False) -> str:
         lines.extend(render_service(service, paint))
         lines.append("")
     lines.append(paint("bold", summary_line(plan)))
-    lines.extend(escape.text(line) for line in in_progress_lines(plan))
+    lines.extend(escape.text(line) for line in notes(plan))
     lines.append(f"Plan id: {short_id(plan_id(plan))}")
     return "\n".join(lines) + "\n"
 
