@@ -171,7 +171,7 @@ def _load_config(
     data = _load_document(config_path, default_format="yaml", reading=reading)
     if not isinstance(data, dict):
         raise ConfigError(
-            f"the top level must be a mapping of keys (region:, cluster:, service:, ...), got {_kind(data)}",
+            f"the top level must be a mapping of keys (region:, cluster:, service:, ...), got {strict.kind(data)}",
             file=config_path,
         )
 
@@ -260,12 +260,12 @@ def _plugins(value: Any, file: str) -> tuple[Plugin, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise ConfigError(f"must be a list of plugins (- name: tfstate ...), got {_kind(value)}", file=file, where="plugins")
+        raise ConfigError(f"must be a list of plugins (- name: tfstate ...), got {strict.kind(value)}", file=file, where="plugins")
     plugins = []
     for index, entry in enumerate(value):
         where = f"plugins[{index}]"
         if not isinstance(entry, dict):
-            raise ConfigError(f"must be a mapping with name:, got {_kind(entry)}", file=file, where=where)
+            raise ConfigError(f"must be a mapping with name:, got {strict.kind(entry)}", file=file, where=where)
         name = entry.get("name")
         if not isinstance(name, str) or name.lower() not in PLUGIN_NAMES:
             raise ConfigError(
@@ -276,10 +276,10 @@ def _plugins(value: Any, file: str) -> tuple[Plugin, ...]:
             )
         config = entry.get("config") or {}
         if not isinstance(config, dict):
-            raise ConfigError(f"must be a mapping, got {_kind(config)}", file=file, where=f"{where}.config")
+            raise ConfigError(f"must be a mapping, got {strict.kind(config)}", file=file, where=f"{where}.config")
         prefix = entry.get("func_prefix") or ""
         if not isinstance(prefix, str):
-            raise ConfigError(f"must be a string, got {_kind(prefix)}", file=file, where=f"{where}.func_prefix")
+            raise ConfigError(f"must be a string, got {strict.kind(prefix)}", file=file, where=f"{where}.func_prefix")
         unknown = [str(k) for k in entry if k not in ("name", "config", "func_prefix")]
         if unknown:
             raise ConfigError(f"unknown key(s) {', '.join(unknown)}; a plugin takes name, config, func_prefix", file=file, where=where)
@@ -323,7 +323,7 @@ def _optional_str(data: Mapping[Any, Any], key: str, file: str, parent: str = ""
         return None
     if not isinstance(value, str):
         raise ConfigError(
-            f"must be a string, got {_kind(value)} {value!r}; quote it if it is meant as text",
+            f"must be a string, got {strict.kind(value)} {value!r}; quote it if it is meant as text",
             file=file,
             where=f"{parent}{key}",
         )
@@ -335,7 +335,7 @@ def _codedeploy(value: Any, file: str) -> CodeDeployConfig | None:
         return None
     if not isinstance(value, dict):
         raise ConfigError(
-            f"must be a mapping with application_name and deployment_group_name, got {_kind(value)}",
+            f"must be a mapping with application_name and deployment_group_name, got {strict.kind(value)}",
             file=file,
             where="codedeploy",
         )
@@ -361,7 +361,7 @@ def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
     if value is None:
         return None, []
     if not isinstance(value, dict):
-        raise ConfigError(f"must be a mapping (with Hooks:), got {_kind(value)}", file=file, where="appspec")
+        raise ConfigError(f"must be a mapping (with Hooks:), got {strict.kind(value)}", file=file, where="appspec")
     ignored = []
     for key in value:
         if key == "Hooks":
@@ -375,7 +375,7 @@ def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
         return None, ignored
     if not isinstance(hooks, list):
         raise ConfigError(
-            f"must be a list like [{{BeforeInstall: FunctionName}}], got {_kind(hooks)}",
+            f"must be a list like [{{BeforeInstall: FunctionName}}], got {strict.kind(hooks)}",
             file=file,
             where="appspec.Hooks",
         )
@@ -383,7 +383,7 @@ def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
         where = f"appspec.Hooks[{index}]"
         if not isinstance(hook, dict) or not hook:
             raise ConfigError(
-                f"must be a mapping of a lifecycle event to a Lambda function name, got {_kind(hook)}",
+                f"must be a mapping of a lifecycle event to a Lambda function name, got {strict.kind(hook)}",
                 file=file,
                 where=where,
             )
@@ -396,7 +396,7 @@ def _appspec(value: Any, file: str) -> tuple[dict[str, Any] | None, list[str]]:
                 )
             if not isinstance(function, str) or not function:
                 raise ConfigError(
-                    f"must be a Lambda function name (a string), got {_kind(function)}",
+                    f"must be a Lambda function name (a string), got {strict.kind(function)}",
                     file=file,
                     where=f"{where}.{event}",
                 )
@@ -408,7 +408,7 @@ def _ignore(value: Any, file: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, dict):
-        raise ConfigError(f"must be a mapping like {{tags: [key, ...]}}, got {_kind(value)}", file=file, where="ignore")
+        raise ConfigError(f"must be a mapping like {{tags: [key, ...]}}, got {strict.kind(value)}", file=file, where="ignore")
     for key in value:
         if key != "tags":
             raise ConfigError("unknown key; ignore takes tags", file=file, where=f"ignore.{key}")
@@ -416,10 +416,10 @@ def _ignore(value: Any, file: str) -> tuple[str, ...]:
     if tags is None:
         return ()
     if not isinstance(tags, list):
-        raise ConfigError(f"must be a list of tag keys, got {_kind(tags)}", file=file, where="ignore.tags")
+        raise ConfigError(f"must be a list of tag keys, got {strict.kind(tags)}", file=file, where="ignore.tags")
     for index, key in enumerate(tags):
         if not isinstance(key, str) or not key:
-            raise ConfigError(f"must be a tag key (a non-empty string), got {_kind(key)} {key!r}", file=file, where=f"ignore.tags[{index}]")
+            raise ConfigError(f"must be a tag key (a non-empty string), got {strict.kind(key)} {key!r}", file=file, where=f"ignore.tags[{index}]")
     return tuple(tags)
 
 
@@ -428,14 +428,14 @@ def _sensitive(value: Any, file: str) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise ConfigError(
-            f"must be a list of name patterns (e.g. [\"*_TOKEN\"]), got {_kind(value)}",
+            f"must be a list of name patterns (e.g. [\"*_TOKEN\"]), got {strict.kind(value)}",
             file=file,
             where="sensitive",
         )
     for index, pattern in enumerate(value):
         if not isinstance(pattern, str) or not pattern:
             raise ConfigError(
-                f"must be a non-empty string, got {_kind(pattern)} {pattern!r}",
+                f"must be a non-empty string, got {strict.kind(pattern)} {pattern!r}",
                 file=file,
                 where=f"sensitive[{index}]",
             )
@@ -466,7 +466,7 @@ def _task_definition(doc: Any, file: str) -> dict[str, Any]:
         inner = doc["taskDefinition"]
         if not isinstance(inner, dict):
             raise ConfigError(
-                f"must be a mapping (the task definition), got {_kind(inner)}", file=file, where="taskDefinition"
+                f"must be a mapping (the task definition), got {strict.kind(inner)}", file=file, where="taskDefinition"
             )
         extra = [str(key) for key in doc if key not in ("taskDefinition", "tags")]
         if extra:
@@ -484,14 +484,14 @@ def _task_definition(doc: Any, file: str) -> dict[str, Any]:
         prefix = "taskDefinition."
     if not isinstance(doc, dict):
         raise ConfigError(
-            f"a task definition must be a mapping (a JSON object) at the top level, got {_kind(doc)}", file=file
+            f"a task definition must be a mapping (a JSON object) at the top level, got {strict.kind(doc)}", file=file
         )
     family = doc.get("family")
     if not isinstance(family, str) or not family:
         raise ConfigError(
             "is required: the task definition family (a non-empty string)"
             if family is None
-            else f"must be a non-empty string, got {_kind(family)} {family!r}",
+            else f"must be a non-empty string, got {strict.kind(family)} {family!r}",
             file=file,
             where=f"{prefix}family",
         )
@@ -501,12 +501,12 @@ def _task_definition(doc: Any, file: str) -> dict[str, Any]:
         raise ConfigError("is required: a list of container definitions", file=file, where=where)
     if not isinstance(containers, list) or not containers:
         raise ConfigError(
-            f"must be a non-empty list of container definitions, got {_kind(containers)}", file=file, where=where
+            f"must be a non-empty list of container definitions, got {strict.kind(containers)}", file=file, where=where
         )
     seen: set[str] = set()
     for index, container in enumerate(containers):
         if not isinstance(container, dict):
-            raise ConfigError(f"must be a mapping, got {_kind(container)}", file=file, where=f"{where}[{index}]")
+            raise ConfigError(f"must be a mapping, got {strict.kind(container)}", file=file, where=f"{where}[{index}]")
         name = container.get("name")
         # Changes are reported by container name (containerDefinitions[app].image), so names must
         # exist and be unique, as ECS itself requires.
@@ -526,7 +526,7 @@ def _service_definition(doc: Any, file: str) -> dict[str, Any]:
         doc = doc["service"]
     if not isinstance(doc, dict):
         raise ConfigError(
-            f"a service definition must be a mapping (a JSON object) at the top level, got {_kind(doc)}",
+            f"a service definition must be a mapping (a JSON object) at the top level, got {strict.kind(doc)}",
             file=file,
         )
     for key in doc:
@@ -610,22 +610,6 @@ def _load_document(path: str, *, default_format: str, reading: _Reading) -> Any:
     return strict.parse_yaml(text, path)
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing (empty)"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return f"a {type(value).__name__}"
-
-
 # --- durations ------------------------------------------------------------------------------
 
 # Go's time.ParseDuration units.
@@ -646,7 +630,7 @@ def parse_duration(text: str | int | float, *, file: str | None = None, where: s
 
     # bool is an int in Python; `timeout: yes` is a mistake, not one second.
     if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        raise bad(f"got {_kind(text)}")
+        raise bad(f"got {strict.kind(text)}")
     if isinstance(text, (int, float)):
         if not math.isfinite(text) or text < 0:
             raise bad("it must be zero or more")

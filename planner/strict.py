@@ -147,18 +147,21 @@ def check_shapes(doc: dict[str, Any], shapes: dict[str, frozenset[str]], path: s
         base = f"{path}.{key}" if path else str(key)
         if f"{base}[*]" in shapes:
             if not isinstance(value, list):
-                raise ConfigError(f"must be a list of mappings, got {_kind(value)}", file=file, where=where)
+                raise ConfigError(f"must be a list of mappings, got {kind(value)}", file=file, where=where)
             for index, item in enumerate(value):
                 if not isinstance(item, dict):
-                    raise ConfigError(f"must be a mapping, got {_kind(item)}", file=file, where=f"{where}[{index}]")
+                    raise ConfigError(f"must be a mapping, got {kind(item)}", file=file, where=f"{where}[{index}]")
                 check_shapes(item, shapes, f"{base}[*]", file, f"{where}[{index}].")
         elif base in shapes and value is not None:
             if not isinstance(value, dict):
-                raise ConfigError(f"must be a mapping, got {_kind(value)}", file=file, where=where)
+                raise ConfigError(f"must be a mapping, got {kind(value)}", file=file, where=where)
             check_shapes(value, shapes, base, file, f"{where}.")
 
 
-def _kind(value: Any) -> str:
+def kind(value: Any) -> str:
+    """What a value is, as messages name it ("a list", "a mapping", "nothing (empty)")."""
+    if value is None:
+        return "nothing (empty)"
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, (int, float)):

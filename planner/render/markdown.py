@@ -274,24 +274,23 @@ def _risk_callout(plan: Plan, max_items: int | None = None) -> list[str]:
     return [*lines, ""]
 
 
+def _callout(kind: str, intro: str, items: list[str]) -> list[str]:
+    """A GitHub alert (`> [!NOTE]`, `> [!CAUTION]`) with a line and a bullet per item; none without items."""
+    return ["> [!" + kind + "]", "> " + intro, *(f"> - {item}" for item in items), ""] if items else []
+
+
 def _in_progress_callout(plan: Plan) -> list[str]:
     """The unchanged services whose deployment is still under way: "no changes" is not "done"."""
-    services = in_progress_services(plan)
-    if not services:
-        return []
-    lines = ["> [!NOTE]", "> A deployment is still in progress:"]
-    lines.extend(f"> - {escape.code(str(s.ref))}: {escape.code(s.in_progress or '')}; {escape.code(wait_command(s))} follows it" for s in services)
-    return [*lines, ""]
+    return _callout("NOTE", "A deployment is still in progress:", [
+        f"{escape.code(str(s.ref))}: {escape.code(s.in_progress or '')}; {escape.code(wait_command(s))} follows it"
+        for s in in_progress_services(plan)])
 
 
 def _lock_callout(plan: Plan) -> list[str]:
     """The changed services another apply holds: apply refuses them until it ends."""
-    services = locked_services(plan)
-    if not services:
-        return []
-    lines = ["> [!CAUTION]", "> Another apply holds the lock; `ecsplan apply` refuses these services until it ends:"]
-    lines.extend(f"> - {escape.code(str(s.ref))}: {escape.code(s.locked_by or '')} (if it died: {escape.code(unlock_command(s))})" for s in services)
-    return [*lines, ""]
+    return _callout("CAUTION", "Another apply holds the lock; `ecsplan apply` refuses these services until it ends:", [
+        f"{escape.code(str(s.ref))}: {escape.code(s.locked_by or '')} (if it died: {escape.code(unlock_command(s))})"
+        for s in locked_services(plan)])
 
 
 def _clean(plan: Plan) -> list[str]:
