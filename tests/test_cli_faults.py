@@ -19,10 +19,10 @@ def test_a_503_with_a_json_body_from_sts_is_a_clear_error(project, aws, faults):
 def test_a_stalled_wait_ends_at_the_timeout_and_names_ecsplan_wait(project, aws, faults):
     project.deploy()
     faults.stall("ecs", "DescribeServices", after="UpdateService")
-    result = project.through(faults).run("apply", "--auto-approve", "--timeout", "2s", env={"IMAGE_TAG": "1.26"})
+    result = project.through(faults).run("apply", "--auto-approve", "--timeout", "1s", env={"IMAGE_TAG": "1.26"})
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert "timed out after 2s waiting for deployment ecs-svc/" in result.stderr, result.stderr
+    assert "timed out after 1s waiting for deployment ecs-svc/" in result.stderr, result.stderr
     assert "The deployment goes on in AWS: follow it with `ecsplan wait`" in result.stderr, result.stderr
     assert aws.service()["taskDefinition"].endswith("web:2")  # the update was made; the rollout goes on
 
