@@ -48,14 +48,18 @@ def tag_safe(text: str) -> str:
     return _NOT_ALLOWED.sub("_", text)
 
 
-def holder_text(*, user: str, host: str, pid: int, plan_id: str, since: dt.datetime) -> str:
+def holder_text(*, user: str, host: str, pid: int, plan_id: str, since: dt.datetime, job: str = "") -> str:
     """Who holds the lock, as the tag value: `user@host pid N plan ID since TIME` (UTC, to the
-    second), made tag-safe and cut to the tag's 256 characters (the user and host are cut first:
-    the pid, plan and time tell two holders apart)."""
+    second), then ` job URL` when a CI job runs it (a CI runner's user and host name no one can
+    find the job by), made tag-safe and cut to the tag's 256 characters (the job is cut first,
+    then the user and host: the pid, plan and time tell two holders apart)."""
     when = since.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     tail = f" pid {pid} plan {tag_safe(plan_id[:12])} since {when}"
-    who = tag_safe(f"{user or 'unknown'}@{host or 'unknown'}")[: VALUE_MAX - len(tail)]
-    return who + tail
+    who = tag_safe(f"{user or 'unknown'}@{host or 'unknown'}")
+    extra = f" job {tag_safe(job)}" if job else ""
+    if len(who) + len(tail) + len(extra) > VALUE_MAX:
+        extra = ""
+    return who[: VALUE_MAX - len(tail) - len(extra)] + tail + extra
 
 
 def lock_of(tags: Any) -> str | None:

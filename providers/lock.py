@@ -44,7 +44,14 @@ def _user() -> str:
         return "unknown"
 
 
+def ci_job(environ: Any = os.environ) -> str:
+    """The CI job this process runs in, as a link, or "": GitHub Actions' run URL (its
+    GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID variables)."""
+    server, repo, run = (environ.get(k, "") for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    return f"{server}/{repo}/actions/runs/{run}" if server and repo and run else ""
+
+
 def this_holder(plan_id: str, now: dt.datetime | None = None) -> str:
-    """This process as a lock holder: `user@host pid N plan ID since TIME`."""
+    """This process as a lock holder: `user@host pid N plan ID since TIME [job URL]`."""
     return holder_text(user=_user(), host=socket.gethostname(), pid=os.getpid(), plan_id=plan_id,
-                       since=now or dt.datetime.now(dt.timezone.utc))
+                       since=now or dt.datetime.now(dt.timezone.utc), job=ci_job())

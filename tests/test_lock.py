@@ -16,6 +16,7 @@ from planner.execute import apply_plan
 from planner.lock import LOCK_TAG, ServiceLockedError, ServiceLocks, holder_text, lock_holder, lock_of, tag_safe
 from planner.model import ServiceRef
 from providers.errors import AwsError
+from providers.lock import ci_job
 from tests.factories import REF, SERVICE, desired, live, with_image
 from tests.fakes import FakeApplier, FakeReader, FakeWaiter
 
@@ -90,6 +91,20 @@ def test_the_holder_is_a_valid_tag_value():
     text = holder_text(user="DOMAIN\\bob smith", host="x" * 400, pid=7, plan_id="abcdef", since=since)
     assert len(text) == 256 and text.startswith("DOMAIN_bob smith@xxx") and text.endswith(" pid 7 plan abcdef since 2026-11-28T23:40:00Z")
     assert len(holder_text(user="u", host="x" * 223, pid=7, plan_id="abcdef", since=since)) == 256  # the limit itself: not cut
+
+
+def test_a_ci_job_is_named_by_its_link_and_dropped_first_when_too_long():
+    since = dt.datetime(2026, 11, 28, 23, 40, tzinfo=dt.timezone.utc)
+    job = "https://github.com/acme/web/actions/runs/123"
+    assert holder_text(user="runner", host="fv-az1", pid=7, plan_id="abcdef", since=since, job=job) == \
+        f"runner@fv-az1 pid 7 plan abcdef since 2026-11-28T23:40:00Z job {job}"
+    tail = " pid 7 plan abcdef since 2026-11-28T23:40:00Z"
+    fits = "u@" + "x" * (256 - len(tail) - len(" job " + job) - 2)
+    assert holder_text(user="u", host=fits[2:], pid=7, plan_id="abcdef", since=since, job=job) == f"{fits}{tail} job {job}"  # 256: kept
+    longer = holder_text(user="u", host=fits[2:] + "x", pid=7, plan_id="abcdef", since=since, job=job)
+    assert longer == f"{fits}x{tail}" and len(longer) < 256  # one over: the job goes, the host stays whole
+    assert ci_job({"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/web", "GITHUB_RUN_ID": "123"}) == job
+    assert ci_job({"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/web"}) == "" and ci_job({}) == ""
 
 
 def test_the_lock_is_read_from_the_services_tags():
