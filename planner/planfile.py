@@ -213,16 +213,15 @@ def _too_deep(doc: Any, limit: int) -> bool:
 
 
 def load(path: str) -> Plan:
+    too_deep = f"{path}: not a plan file (nested deeper than {MAX_PLAN_DEPTH} levels)"
     try:
         size = os.path.getsize(path)
         if size > MAX_PLAN_BYTES:  # before reading it into memory
             raise PlanError(f"{path}: is {size} bytes, over the {MAX_PLAN_BYTES} bytes (64 MiB) ecsplan reads as a plan file; is it the right file?")
         with open(path) as fh:
             doc = json.loads(fh.read(MAX_PLAN_BYTES + 1))  # bounded: a device (/dev/zero) reports size 0
-        if _too_deep(doc, MAX_PLAN_DEPTH):
-            raise RecursionError
-    except RecursionError as err:
-        raise PlanError(f"{path}: not a plan file (nested deeper than {MAX_PLAN_DEPTH} levels)") from err
+    except RecursionError as err:  # json's own limit, far past ours
+        raise PlanError(too_deep) from err
     except FileNotFoundError as err:
         raise PlanError(f"{path}: plan file not found") from err
     except IsADirectoryError as err:
@@ -233,6 +232,8 @@ def load(path: str) -> Plan:
         raise PlanError(f"{path}: cannot read the plan file: {err.strerror}") from err
     except json.JSONDecodeError as err:
         raise PlanError(f"{path}: not a plan file (invalid JSON at line {err.lineno}: {err.msg})") from err
+    if _too_deep(doc, MAX_PLAN_DEPTH):
+        raise PlanError(too_deep)
     if not isinstance(doc, dict):
         raise PlanError(f"{path}: not a plan file (top level is not an object)")
     plan = from_document(doc, source=path)

@@ -216,22 +216,17 @@ def test_a_yaml_error_never_quotes_a_password(tmp_path: Path) -> None:
     assert "hunter2" not in str(err)
 
 
-def test_envfile_errors_never_quote_a_secret_value() -> None:
+@pytest.mark.parametrize("text, message", [
+    ("DB_PASSWORD hunter2\n", ".env: line 1: expected KEY=VALUE, got 'DB_PASSWORD (sensitive)'"),
+    ("DATABASE_URL postgres://u:hunter2@db\n", ".env: line 1: expected KEY=VALUE, got 'DATABASE_URL postgres://u:(sensitive)@db'"),
+    ("LOG_LEVEL debug\n", ".env: line 1: expected KEY=VALUE, got 'LOG_LEVEL debug'"),
+    ("\n API_TOKEN='abc'def\n", ".env: line 2: unexpected text after the quoted value of API_TOKEN"),
+    ('LOG_LEVEL="a"b\n', ".env: line 1: unexpected 'b' after the quoted value"),
+])
+def test_envfile_errors_never_quote_a_secret_value(text: str, message: str) -> None:
     with pytest.raises(ConfigError) as info:
-        parse_envfile("DB_PASSWORD hunter2\n", source=".env")
-    assert str(info.value) == ".env: line 1: expected KEY=VALUE, got 'DB_PASSWORD (sensitive)'"
-    with pytest.raises(ConfigError) as info:
-        parse_envfile("DATABASE_URL postgres://u:hunter2@db\n", source=".env")
-    assert str(info.value) == ".env: line 1: expected KEY=VALUE, got 'DATABASE_URL postgres://u:(sensitive)@db'"
-    with pytest.raises(ConfigError) as info:
-        parse_envfile("LOG_LEVEL debug\n", source=".env")
-    assert str(info.value) == ".env: line 1: expected KEY=VALUE, got 'LOG_LEVEL debug'"
-    with pytest.raises(ConfigError) as info:
-        parse_envfile("\n API_TOKEN='abc'def\n", source=".env")
-    assert str(info.value) == ".env: line 2: unexpected text after the quoted value of API_TOKEN"
-    with pytest.raises(ConfigError) as info:
-        parse_envfile('LOG_LEVEL="a"b\n', source=".env")
-    assert str(info.value) == ".env: line 1: unexpected 'b' after the quoted value"
+        parse_envfile(text, source=".env")
+    assert str(info.value) == message
 
 
 def test_an_api_validation_error_never_quotes_a_secret_value(project, aws) -> None:
